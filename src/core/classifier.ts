@@ -1,0 +1,288 @@
+import * as tf from '@tensorflow/tfjs';
+import { ClassifierError, errors } from './errors.js';
+import type { FeatureExtractor } from './feature-extractor.js';
+import { preprocess, type ImageInput } from './preprocess.js';
+
+/** Head and training settings. Every field is optional; defaults are in {@link DEFAULT_TRAIN_OPTIONS}. */
+export interface TrainOptions {
+  /** Passes over the training activations. Integer >= 1. Default 20. */
+  epochs?: number;
+  /**
+   * Examples per gradient step. Integer >= 1. Default: 40% of the training examples (at least 1),
+   * the original ml-classifier engine's rule, which reaches 100% on the shared pexel and colors
+   * sets and ~95% on sign-language digits.
+   */
+  batchSize?: number;
+  /** Adam's learning rate. > 0. Default 0.0001. */
+  learningRate?: number;
+  /** Units in the head's hidden dense relu layer. Integer >= 1. Default 100. */
+  hiddenUnits?: number;
+}
+
+/** Defaults of {@link TrainOptions} (`batchSize` is computed from the data when undefined). */
+export const DEFAULT_TRAIN_OPTIONS = { epochs: 20, batchSize: undefined, learningRate: 0.0001, hiddenUnits: 100 } as const;
+
+/** Loss and accuracy (0-1) of one finished epoch; the validation figures are absent without validation data. */
+export interface EpochLogs {
+  /** 1-based epoch number. */
+  epoch: number;
+  epochs: number;
+  /** Mean categorical cross-entropy over the epoch's batches. */
+  loss: number;
+  accuracy: number;
+  validationLoss?: number;
+  validationAccuracy?: number;
+}
+
+/** Per-epoch figures of a training run, index 0 = epoch 1. Accuracies are 0-1. */
+export interface TrainingHistory {
+  loss: number[];
+  accuracy: number[];
+  validationLoss?: number[];
+  validationAccuracy?: number[];
+}
+
+/** Activations of a set of images with their labels' indices into `Classifier.labels`. */
+export interface LabeledActivations {
+  /** `[n, 7, 7, 256]` (the extractor's `activationShape`), owned by the caller. */
+  activations: tf.Tensor;
+  /** `n` integers in [0, labels.length). */
+  labelIndices: number[];
+}
+
+/** Outcome of {@link Classifier.train}. */
+export interface TrainingResult {
+  history: TrainingHistory;
+  /** Accuracy of the trained head on the training activations, 0-1. */
+  accuracy: number;
+  /** Accuracy on the validation activations, 0-1, or null without validation data. */
+  validationAccuracy: number | null;
+}
+
+/** One label's probability. */
+export interface Score {
+  label: string;
+  /** Softmax probability, 0-1. */
+  probability: number;
+}
+
+/** What {@link Classifier.predict} returns: the top label and every label's probability. */
+export interface Prediction {
+  label: string;
+  /** Probability of `label`, 0-1. */
+  confidence: number;
+  /** Every label, highest probability first; the probabilities sum to 1. */
+  scores: Score[];
+}
+
+/**
+ * The training core: a frozen feature extractor plus a small dense head trained on cached
+ * activations (flatten → dense `hiddenUnits` relu → dense N softmax; Adam; categorical
+ * cross-entropy). No DOM and no Lit, so it runs in a worker as well as on the page.
+ *
+ * Memory: the classifier owns the extractor and the head; {@link dispose} frees both. Tensors it
+ * returns (from {@link activations}) belong to the caller.
+ */
+export class Classifier {
+  /** Label names, in the order of the head's outputs. Empty until trained. */
+  labels: string[] = [];
+  private head: tf.LayersModel | undefined;
+  private running = false;
+
+  constructor(readonly extractor: FeatureExtractor) {}
+
+  /** True once a head has been trained. */
+  get trained(): boolean {
+    return this.head !== undefined;
+  }
+
+  /**
+   * Preprocesses images and runs them through the extractor in batches.
+   *
+   * @param images any number of images, of any size; read one batch at a time, so a lazy
+   *   (async) iterable keeps only one batch of pixels in memory.
+   * @param options `batchSize` images per extractor call (default 32); `onProgress(done)` after
+   *   each batch; `signal` aborts between batches.
+   * @returns `[n, ...extractor.activationShape]`, owned by the caller.
+   * @throws ClassifierError `aborted` (nothing leaked).
+   */
+  async activations(
+    images: Iterable<ImageInput> | AsyncIterable<ImageInput>,
+    options: { batchSize?: number; onProgress?: (done: number) => void; signal?: AbortSignal } = {},
+  ): Promise<tf.Tensor> {
+    const batchSize = options.batchSize ?? 32;
+    const parts: tf.Tensor[] = [];
+    let batch: ImageInput[] = [];
+    let done = 0;
+    const flush = async () => {
+      const out = tf.tidy(() => this.extractor.activations(tf.stack(batch.map(preprocess)) as tf.Tensor4D));
+      parts.push(out);
+      done += batch.length;
+      batch = [];
+      // Let the page breathe between batches and make the tensor materialise before counting it done.
+      await out.data();
+      options.onProgress?.(done);
+    };
+    try {
+      for await (const image of images) {
+        options.signal?.throwIfAborted();
+        batch.push(image);
+        if (batch.length === batchSize) await flush();
+      }
+      options.signal?.throwIfAborted();
+      if (batch.length > 0) await flush();
+      return parts.length === 1 ? parts[0] : tf.concat(parts);
+    } catch (error) {
+      throw options.signal?.aborted ? errors.aborted() : error;
+    } finally {
+      if (parts.length > 1 || options.signal?.aborted) parts.forEach((t) => t.dispose());
+    }
+  }
+
+  /**
+   * Trains a new head on cached activations. The previous head (if any) stays in use until the
+   * new one has finished; an aborted or failed run leaves it untouched.
+   *
+   * @param labels label names; `labelIndices` index into it. At least two.
+   * @param train training activations `[n, 7, 7, 256]` and their label indices.
+   * @param validation optional validation activations, evaluated after every epoch.
+   * @param callbacks `onEpochEnd` after each epoch; `signal` stops at the next batch.
+   * @throws ClassifierError `too-few-labels`, `no-images`, `busy` (a run is in progress),
+   *   `aborted`, `diverged` (loss became NaN or infinite).
+   */
+  async train(
+    labels: string[],
+    train: LabeledActivations,
+    validation: LabeledActivations | null,
+    options: TrainOptions = {},
+    callbacks: { onEpochEnd?: (logs: EpochLogs) => void; signal?: AbortSignal } = {},
+  ): Promise<TrainingResult> {
+    if (this.running) throw errors.busy();
+    if (labels.length < 2) throw errors.tooFewLabels(labels);
+    const n = train.labelIndices.length;
+    if (n === 0) throw errors.noImages();
+    const epochs = options.epochs ?? DEFAULT_TRAIN_OPTIONS.epochs;
+    const batchSize = options.batchSize ?? Math.max(1, Math.floor(n * 0.4));
+    const head = createHead(train.activations.shape.slice(1), labels.length, {
+      hiddenUnits: options.hiddenUnits ?? DEFAULT_TRAIN_OPTIONS.hiddenUnits,
+      learningRate: options.learningRate ?? DEFAULT_TRAIN_OPTIONS.learningRate,
+    });
+    const oneHot = (indices: number[]) => tf.tidy(() => tf.oneHot(tf.tensor1d(indices, 'int32'), labels.length));
+    const ys = oneHot(train.labelIndices);
+    const validationYs = validation && validation.labelIndices.length > 0 ? oneHot(validation.labelIndices) : null;
+    const history: TrainingHistory = { loss: [], accuracy: [] };
+    if (validationYs) Object.assign(history, { validationLoss: [], validationAccuracy: [] });
+    let failure: ClassifierError | undefined;
+    this.running = true;
+    try {
+      await head.fit(train.activations, ys, {
+        epochs,
+        batchSize,
+        shuffle: true,
+        validationData: validationYs ? [validation!.activations, validationYs] : undefined,
+        callbacks: {
+          onBatchEnd: async () => {
+            if (callbacks.signal?.aborted) {
+              failure = errors.aborted();
+              head.stopTraining = true;
+            }
+          },
+          onEpochEnd: async (epoch, logs = {}) => {
+            if (failure) return;
+            if (!Number.isFinite(logs.loss)) {
+              failure = errors.diverged(epoch + 1);
+              head.stopTraining = true;
+              return;
+            }
+            const entry: EpochLogs = { epoch: epoch + 1, epochs, loss: logs.loss, accuracy: logs.acc };
+            history.loss.push(logs.loss);
+            history.accuracy.push(logs.acc);
+            if (validationYs) {
+              entry.validationLoss = logs.val_loss;
+              entry.validationAccuracy = logs.val_acc;
+              history.validationLoss!.push(logs.val_loss);
+              history.validationAccuracy!.push(logs.val_acc);
+            }
+            callbacks.onEpochEnd?.(entry);
+          },
+        },
+      });
+      if (failure) throw failure;
+      const result: TrainingResult = {
+        history,
+        accuracy: await accuracy(head, train.activations, ys),
+        validationAccuracy: validationYs ? await accuracy(head, validation!.activations, validationYs) : null,
+      };
+      this.head?.dispose();
+      this.head = head;
+      this.labels = [...labels];
+      return result;
+    } catch (error) {
+      head.dispose();
+      throw error;
+    } finally {
+      this.running = false;
+      // compile() was given an optimizer instance, so the model does not own or free it; its
+      // moment estimates are tensors too, and prediction does not need them.
+      head.optimizer.dispose();
+      ys.dispose();
+      validationYs?.dispose();
+    }
+  }
+
+  /**
+   * Classifies one image with the last trained head (a run in progress does not affect it).
+   *
+   * @param image any `ImageInput`; preprocessed exactly as the training images were.
+   * @throws ClassifierError `not-trained`.
+   */
+  async predict(image: ImageInput): Promise<Prediction> {
+    const head = this.head;
+    if (!head) throw errors.notTrained();
+    const labels = this.labels;
+    const probabilities = tf.tidy(() => {
+      const activations = this.extractor.activations(preprocess(image).expandDims(0) as tf.Tensor4D);
+      return (head.predict(activations) as tf.Tensor).squeeze();
+    });
+    const values = await probabilities.data();
+    probabilities.dispose();
+    const scores = labels
+      .map((label, i) => ({ label, probability: values[i] }))
+      .sort((a, b) => b.probability - a.probability);
+    return { label: scores[0].label, confidence: scores[0].probability, scores };
+  }
+
+  /** Frees the head and the extractor's weights. The classifier cannot be used afterwards. */
+  dispose(): void {
+    this.head?.dispose();
+    this.head = undefined;
+    this.extractor.dispose();
+  }
+}
+
+/** flatten → dense `hiddenUnits` relu → dense `numClasses` softmax, compiled with Adam. */
+function createHead(
+  inputShape: number[],
+  numClasses: number,
+  { hiddenUnits, learningRate }: { hiddenUnits: number; learningRate: number },
+): tf.Sequential {
+  const head = tf.sequential({
+    layers: [
+      tf.layers.flatten({ inputShape }),
+      tf.layers.dense({ units: hiddenUnits, activation: 'relu', kernelInitializer: 'varianceScaling', useBias: true }),
+      tf.layers.dense({ units: numClasses, activation: 'softmax', kernelInitializer: 'varianceScaling', useBias: false }),
+    ],
+  });
+  head.compile({ optimizer: tf.train.adam(learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
+  return head;
+}
+
+/** Share of examples whose highest-probability label is the true one, 0-1. */
+async function accuracy(head: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor): Promise<number> {
+  const correct = tf.tidy(() =>
+    tf.equal((head.predict(xs, { batchSize: 256 }) as tf.Tensor).argMax(-1), ys.argMax(-1)).mean(),
+  );
+  const value = (await correct.data())[0];
+  correct.dispose();
+  return value;
+}

@@ -1,0 +1,60 @@
+/**
+ * Every error the training core throws. `code` is stable and machine-readable; `message` says
+ * what happened and what to do.
+ */
+export type ClassifierErrorCode =
+  | 'model-load-failed'
+  | 'backend-unavailable'
+  | 'too-few-labels'
+  | 'no-images'
+  | 'not-trained'
+  | 'busy'
+  | 'aborted'
+  | 'diverged'
+  | 'invalid-image';
+
+/** Thrown by the core and the data pipeline; the element re-emits it as an `error` event. */
+export class ClassifierError extends Error {
+  override name = 'ClassifierError';
+  constructor(
+    readonly code: ClassifierErrorCode,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+const reason = (cause: unknown) => (cause instanceof Error ? cause.message : String(cause));
+
+export const errors = {
+  modelLoadFailed: (url: string, cause: unknown) =>
+    new ClassifierError(
+      'model-load-failed',
+      `Could not load the MobileNet model from ${url} (${reason(cause)}). Check the model-url attribute and that the model.json and its weight files are reachable.`,
+      { cause },
+    ),
+  backendUnavailable: (backend: string) =>
+    new ClassifierError(
+      'backend-unavailable',
+      `The TensorFlow.js backend "${backend}" is not available in this browser. Use backend="auto" to pick one that works.`,
+    ),
+  tooFewLabels: (labels: string[]) =>
+    new ClassifierError(
+      'too-few-labels',
+      `Found ${labels.length === 0 ? 'no labels' : `only the label "${labels[0]}"`}; training needs images for at least two labels. Put each label's images in a folder named after the label.`,
+    ),
+  noImages: () =>
+    new ClassifierError('no-images', 'None of the files could be used as a training image; see the skipped files for the reasons.'),
+  notTrained: () =>
+    new ClassifierError('not-trained', 'There is no trained model yet. Train on a folder of labelled images first.'),
+  busy: () => new ClassifierError('busy', 'Training is already running. Wait for it to finish, or abort it first.'),
+  aborted: () => new ClassifierError('aborted', 'Training was aborted.'),
+  diverged: (epoch: number) =>
+    new ClassifierError(
+      'diverged',
+      `Training stopped at epoch ${epoch}: the loss became NaN or infinite. Try a lower learning rate; the previous model (if any) is kept.`,
+    ),
+  invalidImage: (source: string, cause: unknown) =>
+    new ClassifierError('invalid-image', `Could not read the image ${source}: ${reason(cause)}`, { cause }),
+};

@@ -1,0 +1,15 @@
+/**
+ * Entry point: importing this module defines `<ml-classifier>`. Also exports the element class,
+ * the event classes, the UI-free `Trainer` and the training core for scripts and workers.
+ */
+export { MlClassifier, type Status } from './elements/ml-classifier.js';
+export * from './events.js';
+export * from './trainer.js';
+export { Classifier, DEFAULT_TRAIN_OPTIONS, type EpochLogs, type LabeledActivations, type Prediction, type Score, type TrainingHistory, type TrainingResult, type TrainOptions } from './core/classifier.js';
+export { ClassifierError, type ClassifierErrorCode } from './core/errors.js';
+export { CUT_LAYER, DEFAULT_MODEL_URL, loadMobileNet, type FeatureExtractor } from './core/feature-extractor.js';
+export { INPUT_SIZE, preprocess, type ImageInput } from './core/preprocess.js';
+export { selectBackend, type BackendPreference } from './core/backend.js';
+export { organizeFolder, countLabels, type Dataset, type Example, type FileWithPath, type LabelCounts, type SkippedFile } from './io/dataset.js';
+export { BACKGROUND, decodeImage } from './io/decode.js';
+export { readDrop } from './io/drop.js';

@@ -1,0 +1,264 @@
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend, type BackendPreference } from './core/backend.js';
+import { Classifier, type Prediction, type TrainingHistory, type TrainOptions } from './core/classifier.js';
+import { errors } from './core/errors.js';
+import { DEFAULT_MODEL_URL, loadMobileNet } from './core/feature-extractor.js';
+import type { ImageInput } from './core/preprocess.js';
+import { countLabels, organizeFolder, type Dataset, type Example, type FileWithPath, type LabelCounts, type OrganizeOptions, type SkippedFile } from './io/dataset.js';
+import { decodeFailureReason, decodeImage } from './io/decode.js';
+
+/** The phases of a training run, in order. */
+export type Phase = 'loading-model' | 'reading' | 'training';
+
+/**
+ * Where a run is. In `reading`, images are decoded and turned into activations as they arrive:
+ * `done` of `total` images have their activations. In `training`, `done` of `total` epochs are
+ * finished and `loss`/`accuracy` (0-1) are the last epoch's.
+ */
+export interface Progress {
+  phase: Phase;
+  done: number;
+  total: number;
+  loss?: number;
+  accuracy?: number;
+  validationAccuracy?: number;
+}
+
+/** The `data-loaded` event's detail: what was found in the files, before any model work. */
+export interface DataLoadedDetail {
+  labels: string[];
+  counts: LabelCounts;
+  skipped: SkippedFile[];
+}
+
+/** The `trained` event's detail (accuracies 0-1). */
+export interface TrainedDetail {
+  /** Label names, sorted; the order of `scores` in the head's outputs. */
+  labels: string[];
+  /** Accuracy of the trained head on the training images. */
+  accuracy: number;
+  /** Accuracy on the validation images, or null when there were none. */
+  validationAccuracy: number | null;
+  /** Images used per label and split (skipped files not counted). */
+  counts: LabelCounts;
+  history: TrainingHistory;
+  /** TensorFlow.js backend that ran: `webgl`, `wasm` or `cpu`. */
+  backend: string;
+  /** From files handed over to the end of training, in ms. */
+  durationMs: number;
+  /** Milliseconds spent in each phase. */
+  phaseMs: Record<Phase, number>;
+  /** Every file not used, with the reason. */
+  skipped: SkippedFile[];
+}
+
+/** The `predicted` event's detail. */
+export interface PredictedDetail extends Prediction {
+  /** The image's path or file name, or a description of the element or tensor given. */
+  source: string;
+}
+
+/** Everything a run can be told: the model, the backend, the split and the head's training options. */
+export interface TrainerOptions extends TrainOptions, OrganizeOptions {
+  /** URL of a MobileNet v1 0.25 224 layers `model.json`. */
+  modelUrl?: string;
+  backend?: BackendPreference;
+  /** Folder holding the `.wasm` files of `@tensorflow/tfjs-backend-wasm`. */
+  wasmPath?: string;
+}
+
+/** Images decoded and in flight at once: enough to overlap decoding and activations, few enough to bound memory. */
+const DECODE_AHEAD = 2;
+
+/**
+ * The engine under `<ml-classifier>`, without any UI: loads the base model, reads files, computes
+ * activations, trains the head and predicts. One instance per element; scripts can use it directly.
+ */
+export class Trainer {
+  private classifier: Classifier | undefined;
+  private loaded: { modelUrl: string; backend: string } | undefined;
+  private running: AbortController | undefined;
+
+  /** The backend of the loaded model, or undefined before the first run. */
+  get backend(): string | undefined {
+    return this.loaded?.backend;
+  }
+
+  /** Label names of the last trained model (empty before). */
+  get labels(): string[] {
+    return this.classifier?.labels ?? [];
+  }
+
+  /** True while a run is in progress. */
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  /**
+   * Trains on a folder's files (see `organizeFolder` for the layouts understood).
+   *
+   * @param files the files with their relative paths.
+   * @param hooks `onDataLoaded` once the files are sorted into labels; `onProgress` during the
+   *   run; `signal` aborts it.
+   * @throws ClassifierError `busy`, `too-few-labels`, `no-images`, `model-load-failed`,
+   *   `backend-unavailable`, `aborted`, `diverged`.
+   */
+  async train(
+    files: FileWithPath[],
+    options: TrainerOptions = {},
+    hooks: { onDataLoaded?: (detail: DataLoadedDetail) => void; onProgress?: (p: Progress) => void; signal?: AbortSignal } = {},
+  ): Promise<TrainedDetail> {
+    if (this.running) throw errors.busy();
+    const controller = new AbortController();
+    this.running = controller;
+    const abort = () => controller.abort();
+    hooks.signal?.addEventListener('abort', abort);
+    if (hooks.signal?.aborted) abort();
+    const signal = controller.signal;
+    const started = performance.now();
+    const phaseMs = { 'loading-model': 0, reading: 0, training: 0 } satisfies Record<Phase, number>;
+    const report = hooks.onProgress ?? (() => {});
+    let activations: tf.Tensor | undefined;
+    try {
+      const dataset = organizeFolder(files, options);
+      hooks.onDataLoaded?.({ labels: dataset.labels, counts: countLabels(dataset.labels, dataset.examples), skipped: [...dataset.skipped] });
+      if (dataset.labels.length < 2) throw errors.tooFewLabels(dataset.labels);
+
+      let t = performance.now();
+      report({ phase: 'loading-model', done: 0, total: 1 });
+      const classifier = await this.load(options);
+      report({ phase: 'loading-model', done: 1, total: 1 });
+      phaseMs['loading-model'] = performance.now() - (t);
+
+      t = performance.now();
+      const used: Example[] = [];
+      const total = dataset.examples.length;
+      report({ phase: 'reading', done: 0, total });
+      activations = await classifier.activations(decodeAll(dataset, used, signal), {
+        signal,
+        onProgress: (done) => report({ phase: 'reading', done, total }),
+      });
+      phaseMs.reading = performance.now() - t;
+
+      const labels = [...new Set(used.filter((e) => e.split === 'train').map((e) => e.label))].sort((a, b) => a.localeCompare(b));
+      if (labels.length < 2) throw errors.tooFewLabels(labels);
+      const index = new Map(labels.map((label, i) => [label, i]));
+      const pick = (split: 'train' | 'validation') => {
+        const rows = used.flatMap((e, i) => (e.split === split && index.has(e.label) ? [i] : []));
+        return {
+          activations: tf.gather(activations!, rows),
+          labelIndices: rows.map((i) => index.get(used[i].label)!),
+        };
+      };
+      const train = pick('train');
+      const validation = pick('validation');
+      activations.dispose();
+      activations = undefined;
+
+      t = performance.now();
+      const epochs = options.epochs ?? 20;
+      report({ phase: 'training', done: 0, total: epochs });
+      try {
+        const result = await classifier.train(labels, train, validation.labelIndices.length ? validation : null, options, {
+          signal,
+          onEpochEnd: (logs) =>
+            report({ phase: 'training', done: logs.epoch, total: epochs, loss: logs.loss, accuracy: logs.accuracy, validationAccuracy: logs.validationAccuracy }),
+        });
+        phaseMs.training = performance.now() - t;
+        return {
+          labels,
+          accuracy: result.accuracy,
+          validationAccuracy: result.validationAccuracy,
+          counts: countLabels(labels, used.filter((e) => index.has(e.label))),
+          history: result.history,
+          backend: this.loaded!.backend,
+          durationMs: performance.now() - started,
+          phaseMs,
+          skipped: dataset.skipped,
+        };
+      } finally {
+        train.activations.dispose();
+        validation.activations.dispose();
+      }
+    } finally {
+      activations?.dispose();
+      hooks.signal?.removeEventListener('abort', abort);
+      this.running = undefined;
+    }
+  }
+
+  /**
+   * Classifies one image with the last trained model.
+   *
+   * @param input a `File`/`Blob` (decoded like the training images: EXIF orientation, shrink,
+   *   white background), any `ImageBitmapSource`, or a `[h, w, 3]` tensor with values 0-255.
+   * @throws ClassifierError `not-trained`, or `invalid-image` when a file cannot be decoded.
+   */
+  async predict(input: ImageBitmapSource | tf.Tensor3D, source = describe(input)): Promise<PredictedDetail> {
+    if (!this.classifier?.trained) throw errors.notTrained();
+    let image: ImageInput;
+    try {
+      image = input instanceof tf.Tensor ? input : await decodeImage(input);
+    } catch (cause) {
+      throw errors.invalidImage(source, decodeFailureReason(cause));
+    }
+    return { source, ...(await this.classifier.predict(image)) };
+  }
+
+  /** Aborts the run in progress, if any; its `train()` rejects with `aborted`. */
+  abort(): void {
+    this.running?.abort();
+  }
+
+  /** Aborts any run and frees every tensor (base model and head). */
+  dispose(): void {
+    this.abort();
+    this.classifier?.dispose();
+    this.classifier = undefined;
+    this.loaded = undefined;
+  }
+
+  private async load(options: TrainerOptions): Promise<Classifier> {
+    const modelUrl = options.modelUrl || DEFAULT_MODEL_URL;
+    const backend = await selectBackend(options.backend ?? 'auto', options.wasmPath);
+    if (this.classifier && this.loaded?.modelUrl === modelUrl && this.loaded.backend === backend) return this.classifier;
+    this.classifier?.dispose();
+    this.classifier = undefined;
+    this.classifier = new Classifier(await loadMobileNet(modelUrl));
+    this.loaded = { modelUrl, backend };
+    return this.classifier;
+  }
+}
+
+/**
+ * Decodes the examples in order, a few ahead of the consumer, and yields their pixels. Files that
+ * fail to decode are added to `dataset.skipped`; the others to `used`, in yield order.
+ */
+async function* decodeAll(dataset: Dataset, used: Example[], signal: AbortSignal): AsyncGenerator<ImageData> {
+  const pending: { example: Example; result: Promise<ImageData | Error> }[] = [];
+  let next = 0;
+  const startNext = () => {
+    const example = dataset.examples[next++];
+    pending.push({ example, result: decodeImage(example.file).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))) });
+  };
+  while (pending.length < DECODE_AHEAD && next < dataset.examples.length) startNext();
+  while (pending.length > 0) {
+    signal.throwIfAborted();
+    const { example, result } = pending.shift()!;
+    const pixels = await result;
+    if (next < dataset.examples.length) startNext();
+    if (pixels instanceof Error) {
+      dataset.skipped.push({ path: example.path, reason: decodeFailureReason(pixels) });
+      continue;
+    }
+    used.push(example);
+    yield pixels;
+  }
+}
+
+function describe(input: unknown): string {
+  if (input instanceof File) return input.webkitRelativePath || input.name;
+  if (input instanceof Blob) return `blob (${input.type || 'unknown type'})`;
+  if (typeof HTMLImageElement !== 'undefined' && input instanceof HTMLImageElement) return input.currentSrc || input.src || 'img';
+  return (input as object)?.constructor?.name ?? 'image';
+}

@@ -1,0 +1,120 @@
+import { expect } from '@open-wc/testing';
+import * as tf from '@tensorflow/tfjs';
+import { selectBackend } from '../../src/core/backend.js';
+import { Classifier } from '../../src/core/classifier.js';
+import { loadMobileNet, type FeatureExtractor } from '../../src/core/feature-extractor.js';
+import { preprocess } from '../../src/core/preprocess.js';
+import { decodeImage } from '../../src/io/decode.js';
+import { COLORS, MODEL_URL, WASM_PATH, sharedFile, tensorCount } from '../helpers.js';
+
+describe('core: preprocessing', () => {
+  it('center-crops, resizes to 224x224 and scales 0-255 to [-1, 1]', () => {
+    // 2 rows x 4 columns: red outer columns are cropped away; the centre 2x2 is [[a, b], [c, d]].
+    const a = [0, 0, 0], b = [255, 255, 255], c = [51, 102, 153], d = [255, 0, 255], red = [255, 0, 0];
+    const image = tf.tensor3d([[red, a, b, red], [red, c, d, red]], [2, 4, 3], 'int32');
+    const out = preprocess(image);
+    expect(out.shape).to.deep.equal([224, 224, 3]);
+    const values = out.arraySync();
+    const scaled = (p: number[]) => p.map((v) => v / 127.5 - 1);
+    expect(values[0][0]).to.deep.equal(scaled(a));
+    expect(values[0][223]).to.deep.equal(scaled(b));
+    expect(values[223][0].map((v) => +v.toFixed(5))).to.deep.equal(scaled(c).map((v) => +v.toFixed(5)));
+    expect(values[223][223]).to.deep.equal(scaled(d));
+    // Bilinear: the middle of the top row is halfway between a and b.
+    expect(values[0][111][0]).to.be.closeTo(-1 + (111 / 223) * 2, 1e-5);
+    image.dispose();
+    out.dispose();
+  });
+
+  it('turns a 1x1 image into a uniform 224x224 image', () => {
+    const before = tensorCount();
+    const image = tf.tensor3d([[[255, 0, 51]]], [1, 1, 3], 'int32');
+    const out = preprocess(image);
+    const mean = out.mean([0, 1]);
+    expect([...mean.dataSync()].map((v) => +v.toFixed(4))).to.deep.equal([1, -1, -0.6]);
+    tf.dispose([image, out, mean]);
+    expect(tensorCount()).to.equal(before);
+  });
+});
+
+describe('core: MobileNet cut and head, on the real model', function () {
+  let extractor: FeatureExtractor;
+  let backend: string;
+
+  before(async () => {
+    backend = await selectBackend('auto', WASM_PATH);
+    extractor = await loadMobileNet(MODEL_URL);
+  });
+
+  it('picks a working backend: WebGL on a real GPU, else WASM', () => {
+    expect(['webgl', 'wasm']).to.include(backend);
+    expect(tf.getBackend()).to.equal(backend);
+  });
+
+  it('cuts MobileNet at conv_pw_13_relu, giving [batch, 7, 7, 256]', () => {
+    expect(extractor.activationShape).to.deep.equal([7, 7, 256]);
+    const out = tf.tidy(() => extractor.activations(tf.zeros([2, 224, 224, 3])));
+    expect(out.shape).to.deep.equal([2, 7, 7, 256]);
+    out.dispose();
+  });
+
+  it('trains on the colors set to 100% validation accuracy, predicts probabilities summing to 1, and leaks no tensor', async () => {
+    const start = tensorCount();
+    const classifier = new Classifier(extractor);
+    const load = (names: string[]) => Promise.all(names.map(async (n) => decodeImage(await sharedFile(`${COLORS}/${n}`))));
+    const trainImages = await load(['training/blue/blue-1.png', 'training/blue/blue-2.png', 'training/red/red-1.png', 'training/red/red-2.png']);
+    const validationImages = await load(['validation/blue/blue-3.png', 'validation/red/red-3.png']);
+    const train = { activations: await classifier.activations(trainImages), labelIndices: [0, 0, 1, 1] };
+    const validation = { activations: await classifier.activations(validationImages), labelIndices: [0, 1] };
+    expect(train.activations.shape).to.deep.equal([4, 7, 7, 256]);
+    const epochs: number[] = [];
+    const result = await classifier.train(['blue', 'red'], train, validation, { epochs: 20 }, { onEpochEnd: (e) => epochs.push(e.epoch) });
+    expect(epochs).to.deep.equal(Array.from({ length: 20 }, (_, i) => i + 1));
+    expect(result.validationAccuracy).to.equal(1);
+    expect(result.accuracy).to.equal(1);
+    expect(result.history.loss).to.have.length(20);
+    expect(result.history.loss[19]).to.be.lessThan(result.history.loss[0]);
+
+    const prediction = await classifier.predict(validationImages[1]);
+    expect(prediction.label).to.equal('red');
+    expect(prediction.scores.map((s) => s.label).sort()).to.deep.equal(['blue', 'red']);
+    expect(prediction.scores.reduce((sum, s) => sum + s.probability, 0)).to.be.closeTo(1, 1e-5);
+    expect(prediction.confidence).to.equal(prediction.scores[0].probability);
+
+    tf.dispose([train.activations, validation.activations]);
+    // Only the head's weights (2 dense layers: kernel + bias, kernel) remain while the classifier lives.
+    expect(tensorCount() - start).to.equal(3);
+  });
+
+  it('dispose() frees the head and the base model', async () => {
+    const start = tensorCount();
+    const classifier = new Classifier(await loadMobileNet(MODEL_URL));
+    expect(tensorCount()).to.be.greaterThan(start + 50);
+    await classifier.train(['a', 'b'], { activations: tf.zeros([2, 7, 7, 256]), labelIndices: [0, 1] }, null, { epochs: 1 });
+    classifier.dispose();
+    expect(tensorCount()).to.equal(start + 1); // the tf.zeros above, owned by this test
+  });
+
+  it('aborts training at the next batch without leaking or replacing the trained head', async () => {
+    const fresh = await loadMobileNet(MODEL_URL);
+    const classifier = new Classifier(fresh);
+    const start = tensorCount();
+    const xs = tf.randomNormal([8, 7, 7, 256]);
+    const controller = new AbortController();
+    let seen = 0;
+    const run = classifier.train(['a', 'b'], { activations: xs, labelIndices: [0, 1, 0, 1, 0, 1, 0, 1] }, null, { epochs: 50, batchSize: 2 }, {
+      signal: controller.signal,
+      onEpochEnd: () => (++seen === 2 ? controller.abort() : undefined),
+    });
+    let code = '';
+    await run.catch((e) => (code = e.code));
+    expect(code).to.equal('aborted');
+    expect(seen).to.equal(2);
+    expect(classifier.trained).to.equal(false);
+    xs.dispose();
+    expect(tensorCount()).to.equal(start);
+    classifier.dispose();
+  });
+
+  after(() => extractor.dispose());
+});

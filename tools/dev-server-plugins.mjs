@@ -1,0 +1,36 @@
+// Dev-server pieces shared by the test runner (web-test-runner.config.mjs) and the demo server
+// (web-dev-server.config.mjs).
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import send from 'koa-send';
+
+/** `../shared` (models and data sets), next to the project root; never copied into the repo. */
+export const sharedDir = path.resolve(fileURLToPath(new URL('../../shared', import.meta.url)));
+
+/** Serves `../shared/**` at `/shared/**`, read-only. */
+export async function serveShared(ctx, next) {
+  if (!ctx.path.startsWith('/shared/')) return next();
+  await send(ctx, decodeURIComponent(ctx.path.slice('/shared'.length)), { root: sharedDir });
+}
+
+// tfjs's per-file ESM build imports CommonJS-only deps (long, seedrandom) that the dev server
+// cannot serve as ESM. Serve tfjs's own prebuilt single-file ES module bundles instead, and stub
+// the node built-ins that the wasm backend's bundle imports (used only under Node).
+const NODE_BUILTINS = ['fs', 'path', 'os', 'perf_hooks', 'worker_threads', 'crypto', 'url'];
+export const tfjsPrebundled = {
+  name: 'tfjs-prebundled',
+  resolveImport({ source }) {
+    if (/^@tensorflow\/tfjs(-core|-layers|-backend-webgl|-backend-cpu|-converter)?$/.test(source)) {
+      return '/node_modules/@tensorflow/tfjs/dist/tf.fesm.js';
+    }
+    if (source === '@tensorflow/tfjs-backend-wasm') {
+      return '/node_modules/@tensorflow/tfjs-backend-wasm/dist/tf-backend-wasm.fesm.js';
+    }
+    if (NODE_BUILTINS.includes(source)) return '/__node-builtin-stub.js';
+    return undefined;
+  },
+  serve(context) {
+    if (context.path === '/__node-builtin-stub.js') return { body: 'export default {};', type: 'js' };
+    return undefined;
+  },
+};

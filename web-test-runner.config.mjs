@@ -1,0 +1,77 @@
+import { readdir } from 'node:fs/promises';
+import path from 'node:path';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { chromeLauncher } from '@web/test-runner-chrome';
+import { serveShared, sharedDir, tfjsPrebundled } from './tools/dev-server-plugins.mjs';
+
+const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
+
+/**
+ * `await executeServerCommand('set-input-files', { host, name, paths })` sets real files or a real
+ * folder (for `webkitdirectory` inputs) on `<input name=NAME>` inside `HOST`'s shadow root, the way a
+ * user's file picker does (CDP `DOM.setFileInputFiles`). Paths starting with `shared/` are read from
+ * `../shared`.
+ */
+const setInputFiles = {
+  name: 'set-input-files',
+  async executeCommand({ command, payload, session }) {
+    if (command !== 'set-input-files') return undefined;
+    const page = session.browser.getPage(session.id);
+    const input = await page.evaluateHandle(
+      ({ host, name }) => document.querySelector(host).shadowRoot.querySelector(`input[name="${name}"]`),
+      payload,
+    );
+    const files = payload.paths.map((p) =>
+      p.startsWith('shared/') ? path.join(sharedDir, p.slice('shared/'.length)) : path.resolve(p),
+    );
+    // uploadFile() sends DOM.setFileInputFiles; for a folder path on a webkitdirectory input,
+    // Chromium lists the folder recursively, as its own folder picker does.
+    await input.uploadFile(...files);
+    await input.dispose();
+    return true;
+  },
+};
+
+/** `await executeServerCommand('list-shared', 'datasets/x')` lists the files under `../shared/datasets/x`, as `/`-separated paths relative to it. */
+const listShared = {
+  name: 'list-shared',
+  async executeCommand({ command, payload }) {
+    if (command !== 'list-shared') return undefined;
+    const root = path.join(sharedDir, payload);
+    const entries = await readdir(root, { recursive: true, withFileTypes: true });
+    return entries
+      .filter((e) => e.isFile())
+      .map((e) => path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+      .sort();
+  },
+};
+
+export default {
+  files: 'test/**/*.test.ts',
+  nodeResolve: true,
+  middleware: [serveShared],
+  plugins: [tfjsPrebundled, setInputFiles, listShared, esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json' })],
+  browsers: [
+    chromeLauncher({
+      launchOptions: {
+        executablePath,
+        headless: true,
+        args: [
+          '--no-sandbox',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+          '--disable-quic',
+          // WebGL through SwiftShader where there is no GPU; guards against Chromium restricting
+          // its automatic software fallback further.
+          '--use-angle=swiftshader',
+          '--enable-unsafe-swiftshader',
+        ],
+      },
+    }),
+  ],
+  concurrency: 1,
+  testsFinishTimeout: 600000,
+  testFramework: { config: { timeout: 300000 } },
+};
