@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import { LitElement, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type * as tf from '@tensorflow/tfjs';
 import type { BackendPreference } from '../core/backend.js';
@@ -112,6 +112,7 @@ export class MlClassifier extends LitElement {
     this.errorMessage = '';
     this.result = undefined;
     this.data = undefined;
+    this.clearPredictions();
     try {
       const detail = await this.trainer.train(
         entries,
@@ -191,12 +192,6 @@ export class MlClassifier extends LitElement {
     });
   }
 
-  protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('status') && this.status === 'trained' && changed.get('status') !== 'trained') {
-      this.clearPredictions();
-    }
-  }
-
   override render() {
     const busy = this.trainer.busy;
     return html`
@@ -268,7 +263,9 @@ export class MlClassifier extends LitElement {
           <div><code>${p.source}</code></div>
           ${p.prediction
             ? html`<div><strong>${p.prediction.label}</strong> ${percent(p.prediction.confidence)}</div>`
-            : html`<div class="error">${p.error}</div>`}
+            : p.error
+              ? html`<div class="error">${p.error}</div>`
+              : html`<div class="muted">Classifying…</div>`}
         </li>`)}
       </ul>
     </section>`;
@@ -318,14 +315,15 @@ export class MlClassifier extends LitElement {
   };
 
   private async classifyFiles(files: File[]) {
-    for (const file of files) {
-      const shown: ShownPrediction = { source: file.name, thumbnail: URL.createObjectURL(file) };
+    const shown: ShownPrediction[] = files.map((file) => ({ source: file.name, thumbnail: URL.createObjectURL(file) }));
+    this.predictions = [...this.predictions, ...shown];
+    for (const [i, file] of files.entries()) {
       try {
-        shown.prediction = await this.predict(file, file.name);
+        shown[i].prediction = await this.predict(file, file.name);
       } catch (error) {
-        shown.error = error instanceof Error ? error.message : String(error);
+        shown[i].error = error instanceof Error ? error.message : String(error);
       }
-      this.predictions = [...this.predictions, shown];
+      this.predictions = [...this.predictions];
     }
   }
 

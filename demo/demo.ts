@@ -1,0 +1,18 @@
+import '../src/ml-classifier.js';
+
+const SHARED_MODEL = '/shared/models/mobilenet_v1_0.25_224/model.json';
+const element = document.querySelector('ml-classifier')!;
+const log = document.querySelector('#log')!;
+
+// Offline: use the MobileNet copy in ../shared when the dev server has it, else the default URL.
+if ((await fetch(SHARED_MODEL, { method: 'HEAD' })).ok) element.modelUrl = SHARED_MODEL;
+append('model-url', element.modelUrl);
+
+for (const type of ['data-loaded', 'progress-changed', 'trained', 'predicted', 'failed'] as const) {
+  element.addEventListener(type, (event) => append(type, (event as CustomEvent).detail));
+}
+
+function append(type: string, detail: unknown) {
+  const line = `${new Date().toLocaleTimeString()} ${type} ${JSON.stringify(detail, (_, v) => (typeof v === 'number' ? +v.toFixed(4) : v))}\n`;
+  log.textContent = line + log.textContent;
+}

@@ -1,0 +1,27 @@
+import { expect, fixture, oneEvent } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
+import type { MlClassifier } from '../../src/ml-classifier.js';
+
+// Not from ../helpers.js: that imports the source build of tfjs, and this page must hold only the bundle's.
+const MODEL_URL = '/shared/models/mobilenet_v1_0.25_224/model.json';
+const COLORS = 'datasets/dataset-tutorial-for-image-classification/colors';
+
+/**
+ * The one-file build (`npm run build`, run by `npm test` first), loaded as a plain page would:
+ * only `dist/ml-classifier.js`, with the WASM binaries found next to it, trained through the
+ * folder input.
+ */
+describe('end to end: the dist/ml-classifier.js bundle on its own', () => {
+  it('defines <ml-classifier> and trains through its folder input', async () => {
+    const bundle = '/dist/ml-classifier.js';
+    await import(/* @vite-ignore */ bundle);
+    expect(customElements.get('ml-classifier')).to.be.a('function');
+    const el = await fixture<MlClassifier>(`<ml-classifier model-url="${MODEL_URL}" epochs="20"></ml-classifier>`);
+    const trained = oneEvent(el, 'trained');
+    await executeServerCommand('set-input-files', { host: 'ml-classifier', name: 'training-data', paths: [`shared/${COLORS}`] });
+    const { detail } = await trained;
+    expect(detail.labels).to.deep.equal(['blue', 'red']);
+    expect(detail.validationAccuracy).to.equal(1);
+    expect(['webgl', 'wasm']).to.include(detail.backend);
+  });
+});

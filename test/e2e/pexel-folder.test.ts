@@ -1,0 +1,52 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
+import '../../src/ml-classifier.js';
+import type { MlClassifier } from '../../src/ml-classifier.js';
+import type { PredictedEvent } from '../../src/events.js';
+import { MODEL_URL, PEXELS, WASM_PATH } from '../helpers.js';
+
+/**
+ * The main job, through the element's real folder input: the pexel photos (2-36 megapixels,
+ * `training/` and `validation/`, three labels) are chosen as a folder, as a user would.
+ */
+describe('end to end: pexel-images folder through the folder input', () => {
+  it('trains to >= 80% validation accuracy and classifies the validation photos', async () => {
+    const el = await fixture<MlClassifier>(html`<ml-classifier model-url=${MODEL_URL} wasm-path=${WASM_PATH}></ml-classifier>`);
+    const trained = oneEvent(el, 'trained');
+    await executeServerCommand('set-input-files', { host: 'ml-classifier', name: 'training-data', paths: [`shared/${PEXELS}`] });
+    const { detail } = await trained;
+    console.log(`pexel: ${(detail.durationMs / 1000).toFixed(1)} s on ${detail.backend}; phases (ms): ${JSON.stringify(detail.phaseMs, (_, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
+
+    expect(detail.labels).to.deep.equal(['mobile', 'notebook', 'wood']);
+    expect(detail.counts).to.deep.equal({
+      mobile: { train: 10, validation: 2 },
+      notebook: { train: 10, validation: 2 },
+      wood: { train: 7, validation: 1 },
+    });
+    expect(detail.validationAccuracy).to.be.at.least(0.8);
+    expect(detail.history.loss).to.have.length(20);
+    expect(detail.skipped).to.deep.equal([{ path: 'pexel-images/credits.txt', reason: 'not an image file' }]);
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('[part~="results"]')!.textContent).to.match(/validation accuracy (80|100)\s?%/);
+
+    const validation = { mobile: ['android-android-phone-blur-248528.jpg', 'blur-display-electronics-174938.jpg'], notebook: ['blank-book-pages-desk-531844.jpg', 'blank-diary-flower-957201.jpg'], wood: ['abstract-antique-backdrop-164005.jpg'] };
+    const expected = new Map(Object.entries(validation).flatMap(([label, names]) => names.map((n) => [n, label] as const)));
+    const predictions: PredictedEvent['detail'][] = [];
+    const allPredicted = new Promise<void>((resolve) =>
+      el.addEventListener('predicted', (e) => predictions.push(e.detail) === expected.size && resolve()),
+    );
+    await executeServerCommand('set-input-files', {
+      host: 'ml-classifier',
+      name: 'classify',
+      paths: [...expected.keys()].map((n) => `shared/${PEXELS}/validation/${expected.get(n)}/${n}`),
+    });
+    await allPredicted;
+    const correct = predictions.filter((p) => expected.get(p.source) === p.label).length;
+    console.log(`pexel validation photos classified: ${correct} of 5 right`);
+    expect(predictions.map((p) => p.source).sort()).to.deep.equal([...expected.keys()].sort());
+    expect(correct).to.be.at.least(4);
+    for (const p of predictions) expect(p.scores.reduce((s, x) => s + x.probability, 0)).to.be.closeTo(1, 1e-5);
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelectorAll('[part~="predictions"] li')).to.have.length(5);
+  });
+});

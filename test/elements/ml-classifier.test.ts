@@ -1,0 +1,118 @@
+import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../../src/ml-classifier.js';
+import type { MlClassifier, Progress } from '../../src/ml-classifier.js';
+import { COLORS, MODEL_URL, WASM_PATH, sharedFolder, tensorCount } from '../helpers.js';
+
+const create = () =>
+  fixture<MlClassifier>(html`<ml-classifier model-url=${MODEL_URL} wasm-path=${WASM_PATH}></ml-classifier>`);
+
+describe('<ml-classifier>', () => {
+  it('renders an accessible empty state with a keyboard-reachable folder button backed by the training-data input', async () => {
+    const el = await create();
+    await expect(el).shadowDom.to.be.accessible();
+    const input = el.shadowRoot!.querySelector<HTMLInputElement>('input[name="training-data"]')!;
+    expect(input.type).to.equal('file');
+    expect(input.webkitdirectory).to.equal(true);
+    expect(el.status).to.equal('idle');
+    expect(el.getAttribute('status')).to.equal('idle');
+
+    const before = document.createElement('button');
+    before.textContent = 'before';
+    el.before(before);
+    before.focus();
+    await sendKeys({ press: 'Tab' });
+    const focused = el.shadowRoot!.activeElement as HTMLElement;
+    expect(focused?.textContent).to.equal('Choose training folder');
+    // The button opens the hidden input's picker.
+    let opened = false;
+    input.addEventListener('click', () => (opened = true));
+    focused.click();
+    expect(opened).to.equal(true);
+    before.remove();
+  });
+
+  it('maps attributes to properties', async () => {
+    const el = await fixture<MlClassifier>(html`<ml-classifier model-url="/m.json" epochs="5" batch-size="8" learning-rate="0.001"
+      hidden-units="50" backend="cpu" wasm-path="/w/" validation-split="0.3" seed="7"></ml-classifier>`);
+    expect([el.modelUrl, el.epochs, el.batchSize, el.learningRate, el.hiddenUnits, el.backend, el.wasmPath, el.validationSplit, el.seed])
+      .to.deep.equal(['/m.json', 5, 8, 0.001, 50, 'cpu', '/w/', 0.3, 7]);
+    const defaults = document.createElement('ml-classifier');
+    expect([defaults.modelUrl, defaults.epochs, defaults.batchSize, defaults.learningRate, defaults.hiddenUnits, defaults.backend, defaults.validationSplit, defaults.seed])
+      .to.deep.equal(['https://storage.googleapis.com/tfjs-models/tfjs/mobilenet_v1_0.25_224/model.json', 20, undefined, 0.0001, 100, 'auto', 0.15, 1]);
+  });
+
+  it('fails with too-few-labels before any model work when the folder has one label', async () => {
+    const el = await fixture<MlClassifier>(html`<ml-classifier model-url="/does-not-exist.json"></ml-classifier>`);
+    const files = (await sharedFolder(COLORS)).filter((f) => f.path.includes('/blue/'));
+    const failed = oneEvent(el, 'failed');
+    const run = el.train(files).catch((e) => e);
+    const { detail } = await failed;
+    expect(detail.code).to.equal('too-few-labels');
+    expect(detail.message).to.contain('"blue"');
+    expect((await run).code).to.equal('too-few-labels');
+    await el.updateComplete;
+    expect(el.status).to.equal('error');
+    expect(el.shadowRoot!.querySelector('[role="alert"]')!.textContent).to.contain('at least two labels');
+    await expect(el).shadowDom.to.be.accessible();
+  });
+
+  it('refuses predict() before training with not-trained', async () => {
+    const el = await create();
+    const failed = oneEvent(el, 'failed');
+    const error = await el.predict(new ImageData(4, 4)).catch((e) => e);
+    expect(error.code).to.equal('not-trained');
+    expect((await failed).detail).to.include({ code: 'not-trained', during: 'predict' });
+  });
+
+  it('trains from the script API with the documented events, predicts, skips bad files by name, and frees every tensor when removed', async () => {
+    const start = tensorCount();
+    const el = await create();
+    const files = await sharedFolder(COLORS);
+    files.push(
+      { file: new File(['not a png'], 'broken.png', { type: 'image/png' }), path: 'colors/training/red/broken.png' },
+      { file: new File(['x'], '.DS_Store'), path: 'colors/training/red/.DS_Store' },
+    );
+    const dataLoaded = oneEvent(el, 'data-loaded');
+    const progress: Progress[] = [];
+    el.addEventListener('progress-changed', (e) => progress.push(e.detail));
+    const trainedEvent = oneEvent(el, 'trained');
+    const returned = await el.train(files);
+    const { detail } = await trainedEvent;
+    expect(returned).to.equal(detail);
+
+    expect((await dataLoaded).detail.labels).to.deep.equal(['blue', 'red']);
+    expect(detail.labels).to.deep.equal(['blue', 'red']);
+    expect(detail.accuracy).to.equal(1);
+    expect(detail.validationAccuracy).to.equal(1);
+    expect(detail.counts).to.deep.equal({ blue: { train: 2, validation: 1 }, red: { train: 2, validation: 1 } });
+    expect(detail.history.loss).to.have.length(20);
+    expect(detail.history.validationAccuracy).to.have.length(20);
+    expect(['webgl', 'wasm']).to.include(detail.backend);
+    expect(detail.durationMs).to.be.greaterThan(0);
+    expect(detail.skipped).to.have.length(1);
+    expect(detail.skipped[0].path).to.equal('colors/training/red/broken.png');
+    expect(detail.skipped[0].reason).to.match(/could not decode/);
+    expect([...new Set(progress.map((p) => p.phase))]).to.deep.equal(['loading-model', 'reading', 'training']);
+    expect(progress.filter((p) => p.phase === 'training').at(-1)).to.include({ done: 20, total: 20 });
+
+    await el.updateComplete;
+    expect(el.status).to.equal('trained');
+    const results = el.shadowRoot!.querySelector('[part~="results"]')!.textContent!;
+    expect(results).to.match(/Training accuracy 100\s?%/).and.to.match(/validation accuracy 100\s?%/);
+    expect(results).to.contain(detail.backend).and.to.contain('broken.png');
+    expect(el.shadowRoot!.querySelector<HTMLInputElement>('input[name="classify"]')!.accept).to.equal('image/*');
+    await expect(el).shadowDom.to.be.accessible();
+
+    const red = files.find((f) => f.path.endsWith('validation/red/red-3.png'))!.file;
+    const predicted = oneEvent(el, 'predicted');
+    const prediction = await el.predict(red);
+    expect((await predicted).detail).to.equal(prediction);
+    expect(prediction).to.include({ source: 'red-3.png', label: 'red' });
+    expect(prediction.scores.reduce((s, x) => s + x.probability, 0)).to.be.closeTo(1, 1e-5);
+
+    el.remove();
+    await new Promise((r) => setTimeout(r));
+    expect(tensorCount()).to.equal(start);
+  });
+});

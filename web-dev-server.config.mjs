@@ -1,0 +1,12 @@
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import { serveShared, tfjsPrebundled } from './tools/dev-server-plugins.mjs';
+
+/** `npm start`: serves demo/index.html with the element's sources and `../shared` at `/shared/`. */
+export default {
+  open: false,
+  port: 8000,
+  appIndex: 'demo/index.html',
+  nodeResolve: true,
+  middleware: [serveShared],
+  plugins: [tfjsPrebundled, esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json' })],
+};
