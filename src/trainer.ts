@@ -4,7 +4,7 @@ import { Classifier, type Prediction, type TrainingHistory, type TrainOptions } 
 import { errors } from './core/errors.js';
 import { DEFAULT_MODEL_URL, loadMobileNet } from './core/feature-extractor.js';
 import type { ImageInput } from './core/preprocess.js';
-import { countLabels, organizeFolder, type Dataset, type Example, type FileWithPath, type LabelCounts, type OrganizeOptions, type SkippedFile } from './io/dataset.js';
+import { countLabels, organizeFiles, type Dataset, type Example, type FileWithPath, type LabelCounts, type OrganizeOptions, type SkippedFile } from './io/dataset.js';
 import { decodeFailureReason, decodeImage } from './io/decode.js';
 
 /** The phases of a training run, in order. */
@@ -95,7 +95,7 @@ export class Trainer {
   }
 
   /**
-   * Trains on a folder's files (see `organizeFolder` for the layouts understood).
+   * Trains on a folder's files (see `organizeFiles` for the layouts understood).
    *
    * @param files the files with their relative paths.
    * @param hooks `onDataLoaded` once the files are sorted into labels; `onProgress` during the
@@ -120,7 +120,7 @@ export class Trainer {
     const report = hooks.onProgress ?? (() => {});
     let activations: tf.Tensor | undefined;
     try {
-      const dataset = organizeFolder(files, options);
+      const dataset = await organizeFiles(files, options);
       hooks.onDataLoaded?.({ labels: dataset.labels, counts: countLabels(dataset.labels, dataset.examples), skipped: [...dataset.skipped] });
       if (dataset.labels.length < 2) throw errors.tooFewLabels(dataset.labels);
 

@@ -7,6 +7,7 @@ export type ClassifierErrorCode =
   | 'backend-unavailable'
   | 'too-few-labels'
   | 'no-images'
+  | 'no-label-file'
   | 'not-trained'
   | 'busy'
   | 'aborted'
@@ -46,6 +47,8 @@ export const errors = {
     ),
   noImages: () =>
     new ClassifierError('no-images', 'None of the files could be used as a training image; see the skipped files for the reasons.'),
+  noLabelFile: () =>
+    new ClassifierError('no-label-file', 'Layout "csv" needs a .csv or .tsv file with file,label rows among the files given.'),
   notTrained: () =>
     new ClassifierError('not-trained', 'There is no trained model yet. Train on a folder of labelled images first.'),
   busy: () => new ClassifierError('busy', 'Training is already running. Wait for it to finish, or abort it first.'),

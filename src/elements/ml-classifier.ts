@@ -4,7 +4,7 @@ import type * as tf from '@tensorflow/tfjs';
 import type { BackendPreference } from '../core/backend.js';
 import { ClassifierError } from '../core/errors.js';
 import { DEFAULT_MODEL_URL } from '../core/feature-extractor.js';
-import { withPath, type FileWithPath } from '../io/dataset.js';
+import { withPath, type FileWithPath, type Layout } from '../io/dataset.js';
 import { readDrop } from '../io/drop.js';
 import { DataLoadedEvent, FailedEvent, PredictedEvent, ProgressChangedEvent, TrainedEvent, type FailedDetail } from '../events.js';
 import { Trainer, type DataLoadedDetail, type Phase, type PredictedDetail, type Progress, type TrainedDetail } from '../trainer.js';
@@ -77,6 +77,10 @@ export class MlClassifier extends LitElement {
   @property({ type: Number, attribute: 'validation-split' }) validationSplit = 0.15;
   /** Seed of that held-out draw: the same seed and files give the same split. */
   @property({ type: Number }) seed = 1;
+  /** Where labels come from: `auto`, `folders`, `flat` (from file names) or `csv` (see the README). */
+  @property() layout: Layout = 'auto';
+  /** The `flat` layout's rule, file name → label; default strips the extension and a trailing number (`drum-1.jpg` → `drum`). */
+  @property({ attribute: false }) labelFromFileName?: (fileName: string) => string;
   /** What the element is doing (read-only; reflected for `:host([status=...])` styles). */
   @property({ reflect: true }) status: Status = 'idle';
 
@@ -87,6 +91,7 @@ export class MlClassifier extends LitElement {
   @state() private errorMessage = '';
   @state() private dragging?: 'training' | 'classify';
   @query('input[name="training-data"]') private folderInput!: HTMLInputElement;
+  @query('input[name="training-files"]') private filesInput!: HTMLInputElement;
   @query('input[name="classify"]') private imageInput!: HTMLInputElement;
 
   private readonly trainer = new Trainer();
@@ -126,6 +131,8 @@ export class MlClassifier extends LitElement {
           hiddenUnits: this.hiddenUnits,
           validationSplit: this.validationSplit,
           seed: this.seed,
+          layout: this.layout,
+          labelFromFileName: this.labelFromFileName,
         },
         {
           signal: options.signal,
@@ -199,10 +206,13 @@ export class MlClassifier extends LitElement {
         @dragover=${(e: DragEvent) => this.handleDragOver(e, 'training')}
         @dragleave=${this.handleDragLeave}
         @drop=${this.handleTrainingDrop}>
-        <p>Drop a folder of labelled images here: one folder per label, optionally inside
-          <code>train</code> and <code>validation</code> folders.</p>
+        <p>Drop a folder of labelled images here: one folder per label (optionally inside
+          <code>train</code> and <code>validation</code> folders), images named <code>label-1.jpg</code>,
+          or images with a CSV of <code>file,label</code>.</p>
         <button part="button" type="button" ?disabled=${busy} @click=${() => this.folderInput.click()}>Choose training folder</button>
-        <input type="file" name="training-data" webkitdirectory multiple hidden @change=${this.handleFolderChosen} />
+        <button part="button" type="button" ?disabled=${busy} @click=${() => this.filesInput.click()}>Choose training files</button>
+        <input type="file" name="training-data" webkitdirectory multiple hidden @change=${() => this.handleTrainingChosen(this.folderInput)} />
+        <input type="file" name="training-files" multiple hidden @change=${() => this.handleTrainingChosen(this.filesInput)} />
       </div>
       ${this.renderProgress()} ${this.renderResults()} ${this.renderClassify()}
       <p role="alert" class="error">${this.errorMessage}</p>
@@ -291,11 +301,11 @@ export class MlClassifier extends LitElement {
       });
   };
 
-  private handleFolderChosen = () => {
-    const files = [...(this.folderInput.files ?? [])];
-    this.folderInput.value = '';
+  private handleTrainingChosen(input: HTMLInputElement) {
+    const files = [...(input.files ?? [])];
+    input.value = '';
     if (files.length) this.train(files).catch(() => {}); // reported through `failed` and the alert
-  };
+  }
 
   private handleClassifyDrop = (event: DragEvent) => {
     event.preventDefault();

@@ -1,8 +1,9 @@
 /**
- * Turns a picked or dropped folder (a list of files with their relative paths) into labelled
- * training and validation examples. Browser-free apart from the `File` type, so it also runs in a
- * worker.
+ * Turns picked or dropped files (with their relative paths) into labelled training and validation
+ * examples. Browser-free apart from the `File` type, so it also runs in a worker.
  */
+import { parse } from 'csv-parse/browser/esm/sync';
+import { errors } from '../core/errors.js';
 
 /** A file with the path it had inside the picked or dropped folder, e.g. `pets/train/cat/1.jpg`. */
 export interface FileWithPath {
@@ -29,7 +30,7 @@ export interface SkippedFile {
 /** Images per label and split. */
 export type LabelCounts = Record<string, { train: number; validation: number }>;
 
-/** What {@link organizeFolder} found. */
+/** What {@link organizeFiles} found. */
 export interface Dataset {
   /** Label names, sorted (`localeCompare`), so the order never depends on file order. */
   labels: string[];
@@ -38,18 +39,40 @@ export interface Dataset {
   skipped: SkippedFile[];
 }
 
-/** Options of {@link organizeFolder}. */
+/**
+ * Where labels come from:
+ * - `folders`: one folder per label, optionally under `train`/`training` and
+ *   `validation`/`valid`/`val` (any case); files in deeper folders belong to their label folder.
+ * - `flat`: the images sit in one folder and the label is the file name without its extension,
+ *   without a trailing number and the spaces, `_` or `-` before it: `drum-1.jpg`, `drum_2.png`,
+ *   `saxophone 3.jpg` give `drum`, `drum`, `saxophone` (override with `labelFromFileName`).
+ * - `csv`: a `.csv` or `.tsv` file lists `file,label` rows (an optional header row; comma,
+ *   semicolon or tab; quotes and a BOM as spreadsheets write them); `file` is a path relative to
+ *   the CSV's folder, or a bare file name.
+ * - `auto` (default): `csv` when a `.csv`/`.tsv` file is present, `flat` when every image is
+ *   directly in the picked folder, else `folders`.
+ *
+ * In every layout, images under a `train`/`validation` folder (any of the names above) take that split.
+ */
+export type Layout = 'auto' | 'folders' | 'flat' | 'csv';
+
+/** Options of {@link organizeFiles}. */
 export interface OrganizeOptions {
-  /** Share of each label held out for validation when the folder has no validation split, 0-1. Default 0.15. */
+  /** Where labels come from. Default `auto`. */
+  layout?: Layout;
+  /** Share of each label held out for validation when no validation split is given, 0-1. Default 0.15. */
   validationSplit?: number;
   /** Seed of the held-out draw: the same seed and files give the same split. Default 1. */
   seed?: number;
+  /** The `flat` layout's rule: file name (with extension) → label. Default {@link labelFromFileName}. */
+  labelFromFileName?: (fileName: string) => string;
 }
 
 const TRAIN_DIRS = new Set(['train', 'training']);
 const VALIDATION_DIRS = new Set(['validation', 'valid', 'val']);
-/** File extensions treated as images; others are reported as skipped. */
-const IMAGE_EXTENSIONS = /\.(jpe?g|jfif|png|gif|webp|bmp|avif|ico|svg)$/i;
+/** File extensions treated as images (decoding decides whether the browser can read them); others are skipped. */
+const IMAGE_EXTENSIONS = /\.(jpe?g|jfif|pjpeg|pjp|png|apng|gif|webp|bmp|dib|avif|ico|svg|heic|heif|tiff?)$/i;
+const LABEL_FILE = /\.(csv|tsv)$/i;
 
 /** Hidden and system files that folders collect (`.DS_Store`, `Thumbs.db`, `desktop.ini`, `._*` and anything hidden). */
 export function isHiddenOrSystem(path: string): boolean {
@@ -61,47 +84,87 @@ export function withPath(file: File): FileWithPath {
   return { file, path: file.webkitRelativePath || file.name };
 }
 
+/** The `flat` layout's default rule: `drum-1.jpg`, `drum_2.png`, `saxophone 3.jpg` → `drum`, `drum`, `saxophone`. */
+export function labelFromFileName(fileName: string): string {
+  const stem = fileName.replace(/\.[^.]*$/, '');
+  return stem.replace(/[\s_-]*\d+$/, '') || stem;
+}
+
 /**
- * Labels a folder of images:
- * - `root/train|training/<label>/**` and `root/validation|valid|val/<label>/**` (any case) give
- *   both splits; files in deeper folders belong to their label folder;
- * - `root/<label>/**` gives the training set, and a stratified, seeded share of each label
- *   (`validationSplit`) is held out for validation, never a label's last training image;
- * - the single folder everything sits in (the one the user picked) is not a label.
+ * Sorts the given files into labelled training and validation examples (see {@link Layout}).
  *
- * Non-image files, files outside a label folder, and validation images of a label that has no
- * training images are returned in `skipped` with the reason.
+ * When no validation split is given, a stratified, seeded share of each label (`validationSplit`)
+ * is held out, never a label's last training image. Files that are not used are returned in
+ * `skipped` with the reason: not an image file, outside a label folder, no CSV row (and CSV rows
+ * without their image), an empty label, a validation label with no training images. Hidden and
+ * system files are left out silently.
+ *
+ * @throws ClassifierError `no-label-file` when `layout` is `csv` and no `.csv`/`.tsv` file was given.
  */
-export function organizeFolder(files: FileWithPath[], options: OrganizeOptions = {}): Dataset {
+export async function organizeFiles(files: FileWithPath[], options: OrganizeOptions = {}): Promise<Dataset> {
   const skipped: SkippedFile[] = [];
   const visible = files.filter((f) => !isHiddenOrSystem(f.path));
   const paths = visible.map((f) => f.path.split('/').filter(Boolean));
   // Drop the picked folder's own name when every file is inside it.
   const root = paths.length > 0 && paths.every((p) => p.length > 1 && p[0] === paths[0][0]) ? 1 : 0;
-  const hasSplitDirs = paths.some((p) => p.length > root + 2 && isSplitDir(p[root]));
+  const entries: Entry[] = visible.map((f, i) => ({ ...f, parts: paths[i].slice(root) }));
+  const labelFiles = entries.filter((e) => LABEL_FILE.test(e.path));
+  const images = entries.filter((e) => {
+    if (LABEL_FILE.test(e.path)) return false;
+    if (IMAGE_EXTENSIONS.test(e.path) || e.file.type.startsWith('image/')) return true;
+    skipped.push({ path: e.path, reason: 'not an image file' });
+    return false;
+  });
+  let layout = options.layout ?? 'auto';
+  if (layout === 'auto') {
+    layout = labelFiles.length ? 'csv' : images.every((e) => e.parts.length === 1) ? 'flat' : 'folders';
+  }
+  if (layout !== 'csv') {
+    for (const f of labelFiles) skipped.push({ path: f.path, reason: 'not an image file (label files are read with layout "csv")' });
+  }
 
   const examples: Example[] = [];
-  visible.forEach((entry, i) => {
-    const parts = paths[i].slice(root);
-    if (!IMAGE_EXTENSIONS.test(entry.path) && !entry.file.type.startsWith('image/')) {
-      skipped.push({ path: entry.path, reason: 'not an image file' });
-      return;
+  let splitGiven = false;
+  const add = (entry: Entry, label: string, split: Split | undefined) => {
+    splitGiven ||= split !== undefined;
+    const normalized = label.trim().normalize('NFC');
+    if (normalized) examples.push({ file: entry.file, path: entry.path, label: normalized, split: split ?? 'train' });
+    else skipped.push({ path: entry.path, reason: 'its label is empty' });
+  };
+
+  if (layout === 'folders') {
+    const hasSplitDirs = images.some((e) => e.parts.length > 2 && splitOf(e.parts[0]));
+    for (const e of images) {
+      const parts = [...e.parts];
+      const split = hasSplitDirs ? splitOf(parts.shift()!) : undefined;
+      if (hasSplitDirs && !split) skipped.push({ path: e.path, reason: 'not inside a train or validation folder' });
+      else if (parts.length < 2) skipped.push({ path: e.path, reason: 'not inside a label folder' });
+      else add(e, parts[0], split);
     }
-    let split: Split = 'train';
-    if (hasSplitDirs) {
-      if (!isSplitDir(parts[0])) {
-        skipped.push({ path: entry.path, reason: 'not inside a train or validation folder' });
-        return;
+  } else if (layout === 'flat') {
+    const rule = options.labelFromFileName ?? labelFromFileName;
+    for (const e of images) add(e, rule(e.parts.at(-1)!), splitFromFolders(e));
+  } else {
+    if (labelFiles.length === 0) throw errors.noLabelFile();
+    const rows = (await Promise.all(labelFiles.map(readLabelFile))).flat();
+    const byPath = new Map(images.map((e) => [e.parts.join('/'), e]));
+    const byName = new Map<string, Entry[]>();
+    for (const e of images) byName.set(e.parts.at(-1)!, [...(byName.get(e.parts.at(-1)!) ?? []), e]);
+    const matched = new Set<Entry>();
+    for (const row of rows) {
+      const path = row.folder ? `${row.folder}/${row.file}` : row.file;
+      const sameName = byName.get(row.file);
+      const image = byPath.get(path) ?? (sameName?.length === 1 ? sameName[0] : undefined);
+      if (!image) {
+        skipped.push({ path, reason: `listed in ${row.source} (line ${row.line}) but not among the files given` });
+      } else if (!matched.has(image)) {
+        matched.add(image);
+        add(image, row.label, splitFromFolders(image));
       }
-      split = VALIDATION_DIRS.has(parts[0].toLowerCase()) ? 'validation' : 'train';
-      parts.shift();
     }
-    if (parts.length < 2) {
-      skipped.push({ path: entry.path, reason: 'not inside a label folder' });
-      return;
-    }
-    examples.push({ ...entry, label: normalizeLabel(parts[0]), split });
-  });
+    const sources = labelFiles.map((f) => f.parts.at(-1)).join(', ');
+    for (const e of images) if (!matched.has(e)) skipped.push({ path: e.path, reason: `has no row in ${sources}` });
+  }
 
   const trainLabels = new Set(examples.filter((e) => e.split === 'train').map((e) => e.label));
   const kept = examples.filter((e) => {
@@ -110,10 +173,50 @@ export function organizeFolder(files: FileWithPath[], options: OrganizeOptions =
     return false;
   });
   const labels = [...trainLabels].sort((a, b) => a.localeCompare(b));
-  if (!hasSplitDirs || !kept.some((e) => e.split === 'validation')) {
+  if (!splitGiven || !kept.some((e) => e.split === 'validation')) {
     holdOut(kept, options.validationSplit ?? 0.15, options.seed ?? 1);
   }
   return { labels, examples: kept, skipped };
+}
+
+/** A visible file with its path below the picked folder, split into segments. */
+type Entry = FileWithPath & { parts: string[] };
+
+interface LabelRow {
+  folder: string;
+  file: string;
+  label: string;
+  source: string;
+  line: number;
+}
+
+/** `file,label` rows of a CSV/TSV (file relative to the CSV's own folder), without the header row. */
+async function readLabelFile(entry: Entry): Promise<LabelRow[]> {
+  const records: string[][] = parse(await entry.file.text(), {
+    bom: true,
+    delimiter: [',', ';', '\t'],
+    relax_column_count: true,
+    skip_empty_lines: true,
+    trim: true,
+  });
+  const header = records[0] && /^(file|file ?name|path|image|name)$/i.test(records[0][0]) ? 1 : 0;
+  return records.slice(header).map((r, i) => ({
+    folder: entry.parts.slice(0, -1).join('/'),
+    file: (r[0] ?? '').replace(/\\/g, '/').replace(/^\.\//, ''),
+    label: r[1] ?? '',
+    source: entry.parts.at(-1)!,
+    line: i + header + 1,
+  }));
+}
+
+function splitOf(folder: string): Split | undefined {
+  const lower = folder.toLowerCase();
+  return TRAIN_DIRS.has(lower) ? 'train' : VALIDATION_DIRS.has(lower) ? 'validation' : undefined;
+}
+
+/** The split named by a folder on the file's path, if any (flat and csv layouts). */
+function splitFromFolders(entry: Entry): Split | undefined {
+  return entry.parts.slice(0, -1).map(splitOf).find(Boolean);
 }
 
 /** Images per label and split, for every label in `labels`. */
@@ -123,15 +226,7 @@ export function countLabels(labels: string[], examples: Example[]): LabelCounts 
   return counts;
 }
 
-function isSplitDir(name: string): boolean {
-  const lower = name.toLowerCase();
-  return TRAIN_DIRS.has(lower) || VALIDATION_DIRS.has(lower);
-}
 
-/** Trimmed and Unicode-normalised (NFC), so `café` typed two ways is one label. */
-function normalizeLabel(name: string): string {
-  return name.trim().normalize('NFC');
-}
 
 /**
  * Moves `round(share * n)` of each label's examples (sorted by path, then shuffled with `seed`)

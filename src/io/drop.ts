@@ -16,10 +16,11 @@ export function readDrop(dataTransfer: DataTransfer): Promise<FileWithPath[]> {
   const entries = items.map((item) => item.webkitGetAsEntry?.() ?? null);
   const looseFiles = items.map((item) => item.getAsFile());
   return Promise.all(
-    entries.map((entry, i) => {
+    entries.map(async (entry, i) => {
       if (entry) return readEntry(entry);
       const file = looseFiles[i];
-      if (!file) throw new Error('This browser cannot read dropped folders. Use the "Choose folder" button instead.');
+      // A dropped folder without an entry comes as a file-less item.
+      if (!file) throw new Error('This browser cannot read dropped folders. Use the "Choose training folder" button instead.');
       return [{ file, path: file.name }];
     }),
   ).then((lists) => lists.flat());
