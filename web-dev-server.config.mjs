@@ -7,6 +7,10 @@ export default {
   port: 8000,
   appIndex: 'demo/index.html',
   nodeResolve: true,
-  middleware: [serveShared],
+  middleware: [
+    // The server prints the root URL; the demo lives under /demo/.
+    (ctx, next) => (ctx.path === '/' ? ctx.redirect('/demo/') : next()),
+    serveShared,
+  ],
   plugins: [tfjsPrebundled, esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json' })],
 };

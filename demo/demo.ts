@@ -5,8 +5,10 @@ const element = document.querySelector('ml-classifier')!;
 const log = document.querySelector('#log')!;
 
 // Offline: use the MobileNet copy in ../shared when the dev server has it, else the default URL.
-if ((await fetch(SHARED_MODEL, { method: 'HEAD' })).ok) element.modelUrl = SHARED_MODEL;
-append('model-url', element.modelUrl);
+fetch(SHARED_MODEL, { method: 'HEAD' }).then((response) => {
+  if (response.ok) element.modelUrl = SHARED_MODEL;
+  append('model-url', element.modelUrl);
+});
 
 for (const type of ['data-loaded', 'progress-changed', 'trained', 'predicted', 'failed'] as const) {
   element.addEventListener(type, (event) => append(type, (event as CustomEvent).detail));

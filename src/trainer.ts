@@ -109,11 +109,11 @@ export class Trainer {
     hooks: { onDataLoaded?: (detail: DataLoadedDetail) => void; onProgress?: (p: Progress) => void; signal?: AbortSignal } = {},
   ): Promise<TrainedDetail> {
     if (this.running) throw errors.busy();
+    if (hooks.signal?.aborted) throw errors.aborted();
     const controller = new AbortController();
     this.running = controller;
     const abort = () => controller.abort();
     hooks.signal?.addEventListener('abort', abort);
-    if (hooks.signal?.aborted) abort();
     const signal = controller.signal;
     const started = performance.now();
     const phaseMs = { 'loading-model': 0, reading: 0, training: 0 } satisfies Record<Phase, number>;
@@ -126,7 +126,7 @@ export class Trainer {
 
       let t = performance.now();
       report({ phase: 'loading-model', done: 0, total: 1 });
-      const classifier = await this.load(options);
+      const classifier = await this.load(options, signal);
       report({ phase: 'loading-model', done: 1, total: 1 });
       phaseMs['loading-model'] = performance.now() - (t);
 
@@ -139,10 +139,14 @@ export class Trainer {
         onProgress: (done) => report({ phase: 'reading', done, total }),
       });
       phaseMs.reading = performance.now() - t;
+      if (used.length === 0) throw errors.noImages();
 
       const labels = [...new Set(used.filter((e) => e.split === 'train').map((e) => e.label))].sort((a, b) => a.localeCompare(b));
       if (labels.length < 2) throw errors.tooFewLabels(labels);
       const index = new Map(labels.map((label, i) => [label, i]));
+      for (const e of used) {
+        if (!index.has(e.label)) dataset.skipped.push({ path: e.path, reason: `label "${e.label}" has no training images that could be read` });
+      }
       const pick = (split: 'train' | 'validation') => {
         const rows = used.flatMap((e, i) => (e.split === split && index.has(e.label) ? [i] : []));
         return {
@@ -195,14 +199,17 @@ export class Trainer {
    * @throws ClassifierError `not-trained`, or `invalid-image` when a file cannot be decoded.
    */
   async predict(input: ImageBitmapSource | tf.Tensor3D, source = describe(input)): Promise<PredictedDetail> {
-    if (!this.classifier?.trained) throw errors.notTrained();
+    // Held across the decode's await: a run that starts meanwhile replaces this.classifier only
+    // once its new model has loaded, and then this one's head is freed (predict says not-trained).
+    const classifier = this.classifier;
+    if (!classifier?.trained) throw errors.notTrained();
     let image: ImageInput;
     try {
       image = input instanceof tf.Tensor ? input : await decodeImage(input);
     } catch (cause) {
       throw errors.invalidImage(source, decodeFailureReason(cause));
     }
-    return { source, ...(await this.classifier.predict(image)) };
+    return { source, ...(await classifier.predict(image)) };
   }
 
   /** Aborts the run in progress, if any; its `train()` rejects with `aborted`. */
@@ -218,15 +225,21 @@ export class Trainer {
     this.loaded = undefined;
   }
 
-  private async load(options: TrainerOptions): Promise<Classifier> {
+  /** The classifier for these options: the current one, or a new one once its model has loaded (the old one is kept until then). */
+  private async load(options: TrainerOptions, signal: AbortSignal): Promise<Classifier> {
     const modelUrl = options.modelUrl || DEFAULT_MODEL_URL;
     const backend = await selectBackend(options.backend ?? 'auto', options.wasmPath);
     if (this.classifier && this.loaded?.modelUrl === modelUrl && this.loaded.backend === backend) return this.classifier;
+    const next = new Classifier(await loadMobileNet(modelUrl));
+    // Aborted or disposed (element removed) while loading: nobody will free it later.
+    if (signal.aborted) {
+      next.dispose();
+      throw errors.aborted();
+    }
     this.classifier?.dispose();
-    this.classifier = undefined;
-    this.classifier = new Classifier(await loadMobileNet(modelUrl));
+    this.classifier = next;
     this.loaded = { modelUrl, backend };
-    return this.classifier;
+    return next;
   }
 }
 

@@ -131,6 +131,7 @@ export class Classifier {
       }
       options.signal?.throwIfAborted();
       if (batch.length > 0) await flush();
+      if (parts.length === 0) return tf.zeros([0, ...this.extractor.activationShape]);
       return parts.length === 1 ? parts[0] : tf.concat(parts);
     } catch (error) {
       throw options.signal?.aborted ? errors.aborted() : error;
@@ -207,6 +208,8 @@ export class Classifier {
           },
         },
       });
+      // An abort in the last batch comes after the final onBatchEnd check.
+      if (!failure && callbacks.signal?.aborted) failure = errors.aborted();
       if (failure) throw failure;
       const result: TrainingResult = {
         history,

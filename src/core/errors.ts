@@ -14,7 +14,7 @@ export type ClassifierErrorCode =
   | 'diverged'
   | 'invalid-image';
 
-/** Thrown by the core and the data pipeline; the element re-emits it as an `error` event. */
+/** Thrown by the core and the data pipeline; the element re-emits it as a `failed` event. */
 export class ClassifierError extends Error {
   override name = 'ClassifierError';
   constructor(

@@ -2,7 +2,7 @@ import { LitElement, html, nothing } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type * as tf from '@tensorflow/tfjs';
 import type { BackendPreference } from '../core/backend.js';
-import { ClassifierError } from '../core/errors.js';
+import { ClassifierError, errors } from '../core/errors.js';
 import { DEFAULT_MODEL_URL } from '../core/feature-extractor.js';
 import { withPath, type FileWithPath, type Layout } from '../io/dataset.js';
 import { readDrop } from '../io/drop.js';
@@ -112,8 +112,15 @@ export class MlClassifier extends LitElement {
    *   `model-load-failed`, `backend-unavailable`, `aborted`, `diverged`.
    */
   async train(files: Array<File | FileWithPath>, options: { signal?: AbortSignal } = {}): Promise<TrainedDetail> {
+    if (this.trainer.busy) {
+      // Refused without touching the running run's display.
+      const error = errors.busy();
+      this.dispatchEvent(new FailedEvent({ code: error.code, message: error.message, during: this.progress?.phase ?? 'reading' }));
+      throw error;
+    }
     const entries = files.map((f) => (f instanceof File ? withPath(f) : f));
-    let phase: Phase = 'loading-model';
+    let phase: Phase = 'reading';
+    const previous = this.result;
     this.errorMessage = '';
     this.result = undefined;
     this.data = undefined;
@@ -153,6 +160,8 @@ export class MlClassifier extends LitElement {
       this.dispatchEvent(new TrainedEvent(detail));
       return detail;
     } catch (error) {
+      // An aborted retrain keeps the previous model, so keep showing its results.
+      if (error instanceof ClassifierError && error.code === 'aborted' && previous && this.trainer.labels.length) this.result = previous;
       this.fail(error, phase);
       throw error;
     }
@@ -195,6 +204,9 @@ export class MlClassifier extends LitElement {
       if (!this.isConnected) {
         this.trainer.dispose();
         this.clearPredictions();
+        this.result = undefined;
+        this.data = undefined;
+        this.status = 'idle';
       }
     });
   }
@@ -225,7 +237,7 @@ export class MlClassifier extends LitElement {
     const unit = p.phase === 'training' ? `epoch ${p.done} of ${p.total}` : p.phase === 'reading' ? `${p.done} of ${p.total} images` : '';
     const figures = p.loss === undefined ? '' : ` · loss ${p.loss.toFixed(3)} · accuracy ${percent(p.accuracy!)}`;
     return html`<div part="progress">
-      <p>${PHASE_TEXT[p.phase]}${unit ? `: ${unit}` : ''}${figures}</p>
+      <p role="status">${PHASE_TEXT[p.phase]}${unit ? `: ${unit}` : ''}${figures}</p>
       <progress max=${p.total} .value=${p.done} aria-label=${PHASE_TEXT[p.phase]}></progress>
       <button part="button" type="button" @click=${() => this.abort()}>Stop</button>
     </div>`;
@@ -237,7 +249,7 @@ export class MlClassifier extends LitElement {
     const r = this.result;
     return html`<section part="results" aria-label="Results">
       ${r
-        ? html`<p><strong>Training accuracy ${percent(r.accuracy)}</strong> ·
+        ? html`<p role="status"><strong>Training accuracy ${percent(r.accuracy)}</strong> ·
             <strong>validation accuracy ${r.validationAccuracy === null ? 'n/a (no validation images)' : percent(r.validationAccuracy)}</strong></p>
             <p class="muted">Backend ${r.backend} · ${(r.durationMs / 1000).toFixed(1)} s</p>`
         : nothing}
@@ -294,11 +306,10 @@ export class MlClassifier extends LitElement {
     event.preventDefault();
     this.dragging = undefined;
     if (!event.dataTransfer || this.trainer.busy) return;
-    readDrop(event.dataTransfer)
-      .then((files) => this.train(files))
-      .catch((error) => {
-        if (!(error instanceof ClassifierError)) this.fail(error, 'reading');
-      });
+    readDrop(event.dataTransfer).then(
+      (files) => this.train(files).catch(() => {}), // reported through `failed` and the alert
+      (error) => this.fail(error, 'reading'),
+    );
   };
 
   private handleTrainingChosen(input: HTMLInputElement) {
@@ -345,7 +356,8 @@ export class MlClassifier extends LitElement {
   private fail(error: unknown, during: FailedDetail['during'], source?: string) {
     const code = error instanceof ClassifierError ? error.code : 'unknown';
     const message = error instanceof Error ? error.message : String(error);
-    if (during !== 'predict') {
+    // A run ended by removing the element leaves it idle, ready to be put back.
+    if (during !== 'predict' && this.isConnected) {
       this.status = code === 'aborted' && this.result ? 'trained' : 'error';
       this.errorMessage = message;
     }

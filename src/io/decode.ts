@@ -29,7 +29,8 @@ export function decodeImage(source: ImageBitmapSource): Promise<ImageData> {
 }
 
 async function decode(source: ImageBitmapSource): Promise<ImageData> {
-  const image = source instanceof Blob && source.type === 'image/jpeg' || (source instanceof Blob && source.type === 'image/jpg')
+  // By content, not name or type: downloaded sets often hold PNGs named .jpg.
+  const image = source instanceof Blob && (await isJpeg(source))
     ? await decodeJpeg(source)
     : await createImageBitmap(source, { imageOrientation: 'from-image' });
   try {
@@ -69,6 +70,11 @@ async function decodeJpeg(blob: Blob): Promise<VideoFrame | ImageBitmap> {
   } finally {
     decoder.close();
   }
+}
+
+async function isJpeg(blob: Blob): Promise<boolean> {
+  const magic = new Uint8Array(await blob.slice(0, 3).arrayBuffer());
+  return magic[0] === 0xff && magic[1] === 0xd8 && magic[2] === 0xff;
 }
 
 /** Stored (un-rotated) `[width, height]` from the JPEG's start-of-frame marker, or null. */

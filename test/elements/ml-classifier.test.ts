@@ -1,4 +1,4 @@
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { expect, fixture, fixtureCleanup, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/ml-classifier.js';
 import type { MlClassifier, Progress } from '../../src/ml-classifier.js';
@@ -114,5 +114,79 @@ describe('<ml-classifier>', () => {
     el.remove();
     await new Promise((r) => setTimeout(r));
     expect(tensorCount()).to.equal(start);
+  });
+});
+
+describe('<ml-classifier>: runs that go wrong', () => {
+  const quick = () =>
+    fixture<MlClassifier>(html`<ml-classifier model-url=${MODEL_URL} wasm-path=${WASM_PATH} epochs="3"></ml-classifier>`);
+
+  it('keeps the previous model and its results when a retrain is aborted, and refuses a second train() meanwhile', async () => {
+    const el = await quick();
+    const files = await sharedFolder(COLORS);
+    const first = await el.train(files);
+    const start = tensorCount();
+    let trainedCount = 0;
+    el.addEventListener('trained', () => trainedCount++);
+    el.addEventListener('progress-changed', (e) => e.detail.phase === 'training' && e.detail.done === 1 && el.abort());
+    const rerun = el.train(files).catch((e) => e);
+    const busy = await el.train(files).catch((e) => e);
+    expect(busy.code).to.equal('busy');
+    expect((await rerun).code).to.equal('aborted');
+    expect(trainedCount).to.equal(0);
+    await el.updateComplete;
+    expect(el.status).to.equal('trained');
+    expect(el.trainedDetail).to.equal(first);
+    expect(tensorCount()).to.equal(start);
+    const red = files.find((f) => f.path.endsWith('red-3.png'))!.file;
+    expect((await el.predict(red)).label).to.equal('red');
+  });
+
+  it('fails with no-images when no image can be decoded', async () => {
+    const el = await quick();
+    const bad = (path: string) => ({ file: new File(['junk'], path.split('/').pop()!, { type: 'image/png' }), path });
+    const failed = oneEvent(el, 'failed');
+    const error = await el.train([bad('x/a/1.png'), bad('x/a/2.png'), bad('x/b/1.png'), bad('x/b/2.png')]).catch((e) => e);
+    expect(error.code).to.equal('no-images');
+    expect((await failed).detail).to.include({ code: 'no-images', during: 'reading' });
+  });
+
+  it('frees the model when removed while it loads', async () => {
+    fixtureCleanup(); // earlier tests' elements, and their models
+    await new Promise((r) => setTimeout(r));
+    const start = tensorCount();
+    const el = await fixture<MlClassifier>(html`<ml-classifier model-url=${`${MODEL_URL}?fresh`} wasm-path=${WASM_PATH}></ml-classifier>`);
+    el.addEventListener('progress-changed', (e) => e.detail.phase === 'loading-model' && e.detail.done === 0 && el.remove());
+    const error = await el.train(await sharedFolder(COLORS)).catch((e) => e);
+    expect(error.code).to.equal('aborted');
+    await new Promise((r) => setTimeout(r));
+    expect(tensorCount()).to.equal(start);
+    expect(el.status).to.equal('idle');
+  });
+
+  it('reads a synthetic drop of label folders into the documented data-loaded summary', async () => {
+    const el = await quick();
+    const colors = await sharedFolder(COLORS);
+    const entry = (fullPath: string, children?: FileSystemEntry[]): FileSystemEntry => {
+      const name = fullPath.split('/').pop()!;
+      if (!children) {
+        const file = colors.find((f) => `/${f.path}`.endsWith(fullPath.replace(/^\/drop/, '')))!.file;
+        return { isFile: true, isDirectory: false, name, fullPath, file: (ok: (f: File) => void) => ok(file) } as unknown as FileSystemEntry;
+      }
+      let done = false;
+      return { isFile: false, isDirectory: true, name, fullPath, createReader: () => ({ readEntries: (ok: (e: FileSystemEntry[]) => void) => { ok(done ? [] : children); done = true; } }) } as unknown as FileSystemEntry;
+    };
+    // Two label folders dropped at once (no enclosing folder), each with its images.
+    const blue = entry('/blue', ['blue-1.png', 'blue-2.png', 'blue-3.png'].map((n) => entry(`/drop/${n.startsWith('blue-3') ? 'validation' : 'training'}/blue/${n}`)));
+    const red = entry('/red', ['red-1.png', 'red-2.png', 'red-3.png'].map((n) => entry(`/drop/${n.startsWith('red-3') ? 'validation' : 'training'}/red/${n}`)));
+    const items = [blue, red].map((e) => ({ kind: 'file', webkitGetAsEntry: () => e, getAsFile: () => null }));
+    const drop = new Event('drop', { bubbles: true, cancelable: true });
+    Object.defineProperty(drop, 'dataTransfer', { value: { items } });
+    const loaded = oneEvent(el, 'data-loaded');
+    el.shadowRoot!.querySelector('[part~="dropzone"]')!.dispatchEvent(drop);
+    const { detail } = await loaded;
+    expect(detail.labels).to.deep.equal(['blue', 'red']);
+    expect(Object.values(detail.counts).map((c) => c.train + c.validation)).to.deep.equal([3, 3]);
+    await oneEvent(el, 'trained');
   });
 });
