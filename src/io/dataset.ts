@@ -103,11 +103,12 @@ export function labelFromFileName(fileName: string): string {
  */
 export async function organizeFiles(files: FileWithPath[], options: OrganizeOptions = {}): Promise<Dataset> {
   const skipped: SkippedFile[] = [];
-  const visible = files.filter((f) => !isHiddenOrSystem(f.path));
-  const paths = visible.map((f) => f.path.split('/').filter(Boolean));
-  // Drop the picked folder's own name when every file is inside it.
+  const paths = files.map((f) => f.path.split('/').filter(Boolean));
+  // Drop the picked folder's own name when every file is inside it (it may itself be hidden).
   const root = paths.length > 0 && paths.every((p) => p.length > 1 && p[0] === paths[0][0]) ? 1 : 0;
-  const entries: Entry[] = visible.map((f, i) => ({ ...f, parts: paths[i].slice(root) }));
+  const entries: Entry[] = files
+    .map((f, i) => ({ ...f, parts: paths[i].slice(root) }))
+    .filter((e) => !isHiddenOrSystem(e.parts.join('/')));
   const labelFiles = entries.filter((e) => LABEL_FILE.test(e.path));
   const images = entries.filter((e) => {
     if (LABEL_FILE.test(e.path)) return false;
@@ -133,7 +134,7 @@ export async function organizeFiles(files: FileWithPath[], options: OrganizeOpti
   };
 
   if (layout === 'folders') {
-    const hasSplitDirs = images.some((e) => e.parts.length > 2 && splitOf(e.parts[0]));
+    const hasSplitDirs = images.some((e) => e.parts.length > 1 && splitOf(e.parts[0]));
     for (const e of images) {
       const parts = [...e.parts];
       const split = hasSplitDirs ? splitOf(parts.shift()!) : undefined;

@@ -1,7 +1,7 @@
 import { expect, fixture, fixtureCleanup, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/ml-classifier.js';
-import type { MlClassifier, Progress } from '../../src/ml-classifier.js';
+import type { DataLoadedEvent, MlClassifier, Progress } from '../../src/ml-classifier.js';
 import { COLORS, MODEL_URL, WASM_PATH, sharedFolder, tensorCount } from '../helpers.js';
 
 const create = () =>
@@ -184,7 +184,7 @@ describe('<ml-classifier>: runs that go wrong', () => {
     Object.defineProperty(drop, 'dataTransfer', { value: { items } });
     const loaded = oneEvent(el, 'data-loaded');
     el.shadowRoot!.querySelector('[part~="dropzone"]')!.dispatchEvent(drop);
-    const { detail } = await loaded;
+    const { detail } = (await loaded) as DataLoadedEvent;
     expect(detail.labels).to.deep.equal(['blue', 'red']);
     expect(Object.values(detail.counts).map((c) => c.train + c.validation)).to.deep.equal([3, 3]);
     await oneEvent(el, 'trained');

@@ -40,6 +40,15 @@ describe('io: organizing a folder into labels', async () => {
     expect(countLabels(data.labels, data.examples)['café'].train + countLabels(data.labels, data.examples)['café'].validation).to.equal(2);
   });
 
+  it('reads a picked folder whose own name is hidden, and reports images directly inside train/validation', async () => {
+    const data = await organizeFiles(files('.photos/train/a/1.jpg', '.photos/train/b/2.jpg', '.photos/train/3.jpg', '.photos/val/4.jpg'));
+    expect(data.labels).to.deep.equal(['a', 'b']);
+    expect(data.skipped).to.deep.equal([
+      { path: '.photos/train/3.jpg', reason: 'not inside a label folder' },
+      { path: '.photos/val/4.jpg', reason: 'not inside a label folder' },
+    ]);
+  });
+
   it('reports files outside any label folder', async () => {
     const data = await organizeFiles(files('a/1.jpg', 'b/2.jpg', 'loose.jpg'));
     expect(data.skipped).to.deep.equal([{ path: 'loose.jpg', reason: 'not inside a label folder' }]);
