@@ -9,12 +9,33 @@ export const WASM_PATH = '/node_modules/@tensorflow/tfjs-backend-wasm/dist/';
 export const COLORS = 'datasets/dataset-tutorial-for-image-classification/colors';
 export const PEXELS = 'datasets/dataset-tutorial-for-image-classification/pexel-images';
 
+/** Paths of the files under `../shared/<folder>`, relative to it, sorted. */
+export async function listShared(folder: string): Promise<string[]> {
+  return (await executeServerCommand('list-shared', folder)) as string[];
+}
+
+/** Whether a shared file is one of the data sets' photos (JPEG or PNG), not a note like SOURCE.md. */
+export const isPhoto = (path: string) => /\.(jpe?g|png)$/i.test(path);
+
+/**
+ * Photos per label and split of a listed `<training|validation>/<label>/<file>` folder, in the
+ * shape of the `trained` event's `counts`: what the element should report for it.
+ */
+export function splitCounts(paths: string[]): Record<string, { train: number; validation: number }> {
+  const counts: Record<string, { train: number; validation: number }> = {};
+  for (const [split, label] of paths.filter(isPhoto).map((p) => p.split('/'))) {
+    counts[label] ??= { train: 0, validation: 0 };
+    counts[label][split === 'validation' ? 'validation' : 'train']++;
+  }
+  return counts;
+}
+
 /**
  * Every file under `../shared/<folder>` as a `File`, with the path a folder picker would give
  * (`<folder name>/<relative path>`).
  */
 export async function sharedFolder(folder: string): Promise<FileWithPath[]> {
-  const paths = (await executeServerCommand('list-shared', folder)) as string[];
+  const paths = await listShared(folder);
   const name = folder.split('/').pop()!;
   return Promise.all(paths.map(async (p) => ({ file: await sharedFile(`${folder}/${p}`), path: `${name}/${p}` })));
 }

@@ -5,7 +5,7 @@ import { Classifier } from '../../src/core/classifier.js';
 import { loadMobileNet, type FeatureExtractor } from '../../src/core/feature-extractor.js';
 import { preprocess } from '../../src/core/preprocess.js';
 import { decodeImage } from '../../src/io/decode.js';
-import { COLORS, MODEL_URL, WASM_PATH, sharedFile, tensorCount } from '../helpers.js';
+import { COLORS, MODEL_URL, WASM_PATH, isPhoto, listShared, sharedFile, tensorCount } from '../helpers.js';
 
 describe('core: preprocessing', () => {
   it('center-crops, resizes to 224x224 and scales 0-255 to [-1, 1]', () => {
@@ -61,12 +61,22 @@ describe('core: MobileNet cut and head, on the real model', function () {
   it('trains on the colors set to 100% validation accuracy, predicts probabilities summing to 1, and leaks no tensor', async () => {
     const start = tensorCount();
     const classifier = new Classifier(extractor);
-    const load = (names: string[]) => Promise.all(names.map(async (n) => decodeImage(await sharedFile(`${COLORS}/${n}`))));
-    const trainImages = await load(['training/blue/blue-1.png', 'training/blue/blue-2.png', 'training/red/red-1.png', 'training/red/red-2.png']);
-    const validationImages = await load(['validation/blue/blue-3.png', 'validation/red/red-3.png']);
-    const train = { activations: await classifier.activations(trainImages), labelIndices: [0, 0, 1, 1] };
-    const validation = { activations: await classifier.activations(validationImages), labelIndices: [0, 1] };
-    expect(train.activations.shape).to.deep.equal([4, 7, 7, 256]);
+    // `<training|validation>/<blue|red>/<file>.png`, as listed on disk.
+    const photos = (await listShared(COLORS)).filter(isPhoto).map((p) => p.split('/'));
+    const labels = ['blue', 'red'];
+    const load = async (split: string) => {
+      const files = photos.filter(([s]) => s === split);
+      return {
+        images: await Promise.all(files.map(async (p) => decodeImage(await sharedFile(`${COLORS}/${p.join('/')}`)))),
+        labelIndices: files.map(([, label]) => labels.indexOf(label)),
+      };
+    };
+    const [trainSet, validationSet] = [await load('training'), await load('validation')];
+    const validationImages = validationSet.images;
+    const train = { activations: await classifier.activations(trainSet.images), labelIndices: trainSet.labelIndices };
+    const validation = { activations: await classifier.activations(validationImages), labelIndices: validationSet.labelIndices };
+    expect(train.activations.shape).to.deep.equal([trainSet.images.length, 7, 7, 256]);
+    expect(new Set(train.labelIndices)).to.deep.equal(new Set([0, 1]));
     const epochs: number[] = [];
     const result = await classifier.train(['blue', 'red'], train, validation, { epochs: 20 }, { onEpochEnd: (e) => epochs.push(e.epoch) });
     expect(epochs).to.deep.equal(Array.from({ length: 20 }, (_, i) => i + 1));
@@ -75,7 +85,8 @@ describe('core: MobileNet cut and head, on the real model', function () {
     expect(result.history.loss).to.have.length(20);
     expect(result.history.loss[19]).to.be.lessThan(result.history.loss[0]);
 
-    const prediction = await classifier.predict(validationImages[1]);
+    const redIndex = validationSet.labelIndices.indexOf(1);
+    const prediction = await classifier.predict(validationImages[redIndex]);
     expect(prediction.label).to.equal('red');
     expect(prediction.scores.map((s) => s.label).sort()).to.deep.equal(['blue', 'red']);
     expect(prediction.scores.reduce((sum, s) => sum + s.probability, 0)).to.be.closeTo(1, 1e-5);

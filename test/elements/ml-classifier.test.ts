@@ -2,7 +2,7 @@ import { expect, fixture, fixtureCleanup, html, oneEvent } from '@open-wc/testin
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/ml-classifier.js';
 import type { DataLoadedEvent, MlClassifier, Progress } from '../../src/ml-classifier.js';
-import { COLORS, MODEL_URL, WASM_PATH, sharedFolder, tensorCount } from '../helpers.js';
+import { COLORS, MODEL_URL, WASM_PATH, isPhoto, sharedFolder, splitCounts, tensorCount } from '../helpers.js';
 
 const create = () =>
   fixture<MlClassifier>(html`<ml-classifier model-url=${MODEL_URL} wasm-path=${WASM_PATH}></ml-classifier>`);
@@ -69,6 +69,7 @@ describe('<ml-classifier>', () => {
     const start = tensorCount();
     const el = await create();
     const files = await sharedFolder(COLORS);
+    const expectedCounts = splitCounts(files.map((f) => f.path.replace(/^colors\//, '')));
     files.push(
       { file: new File(['not a png'], 'broken.png', { type: 'image/png' }), path: 'colors/training/red/broken.png' },
       { file: new File(['x'], '.DS_Store'), path: 'colors/training/red/.DS_Store' },
@@ -85,7 +86,7 @@ describe('<ml-classifier>', () => {
     expect(detail.labels).to.deep.equal(['blue', 'red']);
     expect(detail.accuracy).to.equal(1);
     expect(detail.validationAccuracy).to.equal(1);
-    expect(detail.counts).to.deep.equal({ blue: { train: 2, validation: 1 }, red: { train: 2, validation: 1 } });
+    expect(detail.counts).to.deep.equal(expectedCounts);
     expect(detail.history.loss).to.have.length(20);
     expect(detail.history.validationAccuracy).to.have.length(20);
     expect(['webgl', 'wasm']).to.include(detail.backend);
@@ -167,26 +168,36 @@ describe('<ml-classifier>: runs that go wrong', () => {
   it('reads a synthetic drop of label folders into the documented data-loaded summary', async () => {
     const el = await quick();
     const colors = await sharedFolder(COLORS);
-    const entry = (fullPath: string, children?: FileSystemEntry[]): FileSystemEntry => {
-      const name = fullPath.split('/').pop()!;
-      if (!children) {
-        const file = colors.find((f) => `/${f.path}`.endsWith(fullPath.replace(/^\/drop/, '')))!.file;
-        return { isFile: true, isDirectory: false, name, fullPath, file: (ok: (f: File) => void) => ok(file) } as unknown as FileSystemEntry;
-      }
-      let done = false;
-      return { isFile: false, isDirectory: true, name, fullPath, createReader: () => ({ readEntries: (ok: (e: FileSystemEntry[]) => void) => { ok(done ? [] : children); done = true; } }) } as unknown as FileSystemEntry;
+    // The label folders themselves are dropped, together (no enclosing folder): `/blue/*.png`, `/red/*.png`.
+    const byLabel = new Map<string, File[]>();
+    for (const { file, path } of colors.filter((f) => isPhoto(f.path))) {
+      const label = path.split('/').at(-2)!;
+      byLabel.set(label, [...(byLabel.get(label) ?? []), file]);
+    }
+    const fileEntry = (fullPath: string, file: File) =>
+      ({ isFile: true, isDirectory: false, name: file.name, fullPath, file: (ok: (f: File) => void) => ok(file) }) as unknown as FileSystemEntry;
+    const folderEntry = (label: string, files: File[]) => {
+      const children = files.map((f) => fileEntry(`/${label}/${f.name}`, f));
+      let read = false;
+      const readEntries = (ok: (e: FileSystemEntry[]) => void) => {
+        ok(read ? [] : children);
+        read = true;
+      };
+      return { isFile: false, isDirectory: true, name: label, fullPath: `/${label}`, createReader: () => ({ readEntries }) } as unknown as FileSystemEntry;
     };
-    // Two label folders dropped at once (no enclosing folder), each with its images.
-    const blue = entry('/blue', ['blue-1.png', 'blue-2.png', 'blue-3.png'].map((n) => entry(`/drop/${n.startsWith('blue-3') ? 'validation' : 'training'}/blue/${n}`)));
-    const red = entry('/red', ['red-1.png', 'red-2.png', 'red-3.png'].map((n) => entry(`/drop/${n.startsWith('red-3') ? 'validation' : 'training'}/red/${n}`)));
-    const items = [blue, red].map((e) => ({ kind: 'file', webkitGetAsEntry: () => e, getAsFile: () => null }));
+    const items = [...byLabel].map(([label, files]) => ({ kind: 'file', webkitGetAsEntry: () => folderEntry(label, files), getAsFile: () => null }));
     const drop = new Event('drop', { bubbles: true, cancelable: true });
     Object.defineProperty(drop, 'dataTransfer', { value: { items } });
     const loaded = oneEvent(el, 'data-loaded');
     el.shadowRoot!.querySelector('[part~="dropzone"]')!.dispatchEvent(drop);
     const { detail } = (await loaded) as DataLoadedEvent;
-    expect(detail.labels).to.deep.equal(['blue', 'red']);
-    expect(Object.values(detail.counts).map((c) => c.train + c.validation)).to.deep.equal([3, 3]);
+    expect(detail.labels).to.deep.equal([...byLabel.keys()].sort());
+    expect(detail.labels).to.have.length(2);
+    for (const [label, files] of byLabel) {
+      const { train, validation } = detail.counts[label];
+      expect(train + validation, label).to.equal(files.length);
+      expect(train, label).to.be.at.least(1);
+    }
     await oneEvent(el, 'trained');
   });
 });
