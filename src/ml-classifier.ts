@@ -10,6 +10,6 @@ export { ClassifierError, type ClassifierErrorCode } from './core/errors.js';
 export { CUT_LAYER, DEFAULT_MODEL_URL, loadMobileNet, type FeatureExtractor } from './core/feature-extractor.js';
 export { INPUT_SIZE, preprocess, type ImageInput } from './core/preprocess.js';
 export { selectBackend, type BackendPreference } from './core/backend.js';
-export { organizeFiles, countLabels, labelFromFileName, type Layout, type OrganizeOptions, type Dataset, type Example, type FileWithPath, type LabelCounts, type SkippedFile } from './io/dataset.js';
+export { organizeFiles, countLabels, labelFromFileName, DEFAULT_ORGANIZE_OPTIONS, type Layout, type OrganizeOptions, type Dataset, type Example, type FileWithPath, type LabelCounts, type SkippedFile } from './io/dataset.js';
 export { BACKGROUND, decodeImage } from './io/decode.js';
 export { readDrop } from './io/drop.js';

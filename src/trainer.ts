@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendPreference } from './core/backend.js';
-import { Classifier, type Prediction, type TrainingHistory, type TrainOptions } from './core/classifier.js';
+import { Classifier, DEFAULT_TRAIN_OPTIONS, type Prediction, type TrainingHistory, type TrainOptions } from './core/classifier.js';
 import { errors } from './core/errors.js';
 import { DEFAULT_MODEL_URL, loadMobileNet } from './core/feature-extractor.js';
 import type { ImageInput } from './core/preprocess.js';
@@ -79,11 +79,6 @@ export class Trainer {
   private loaded: { modelUrl: string; backend: string } | undefined;
   private running: AbortController | undefined;
 
-  /** The backend of the loaded model, or undefined before the first run. */
-  get backend(): string | undefined {
-    return this.loaded?.backend;
-  }
-
   /** Label names of the last trained model (empty before). */
   get labels(): string[] {
     return this.classifier?.labels ?? [];
@@ -128,7 +123,7 @@ export class Trainer {
       report({ phase: 'loading-model', done: 0, total: 1 });
       const classifier = await this.load(options, signal);
       report({ phase: 'loading-model', done: 1, total: 1 });
-      phaseMs['loading-model'] = performance.now() - (t);
+      phaseMs['loading-model'] = performance.now() - t;
 
       t = performance.now();
       const used: Example[] = [];
@@ -160,7 +155,7 @@ export class Trainer {
       activations = undefined;
 
       t = performance.now();
-      const epochs = options.epochs ?? 20;
+      const epochs = options.epochs ?? DEFAULT_TRAIN_OPTIONS.epochs;
       report({ phase: 'training', done: 0, total: epochs });
       try {
         const result = await classifier.train(labels, train, validation.labelIndices.length ? validation : null, options, {

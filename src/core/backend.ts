@@ -15,6 +15,8 @@ export type BackendPreference = 'auto' | 'webgl' | 'wasm' | 'cpu';
 const SOFTWARE_RENDERER = /swiftshader|llvmpipe|softpipe|software|basic render driver/i;
 
 let wasmPathSet = false;
+/** What `auto` chose: probing switches the page's backend, so it is done once per page. */
+let autoChoice: string | undefined;
 
 /**
  * Activates a backend for the whole page (TensorFlow.js has one active backend per page).
@@ -35,11 +37,19 @@ export async function selectBackend(preference: BackendPreference, wasmPath?: st
     if (!(await trySetBackend(preference))) throw errors.backendUnavailable(preference);
     return preference;
   }
-  if ((await trySetBackend('webgl')) && !SOFTWARE_RENDERER.test(webglRenderer())) return 'webgl';
-  for (const name of ['wasm', 'webgl', 'cpu']) {
-    if (await trySetBackend(name)) return name;
+  if (autoChoice && (await trySetBackend(autoChoice))) return autoChoice;
+  autoChoice = undefined;
+  if ((await trySetBackend('webgl')) && !SOFTWARE_RENDERER.test(webglRenderer())) autoChoice = 'webgl';
+  else {
+    for (const name of ['wasm', 'webgl', 'cpu']) {
+      if (await trySetBackend(name)) {
+        autoChoice = name;
+        break;
+      }
+    }
   }
-  throw errors.backendUnavailable('cpu');
+  if (!autoChoice) throw errors.backendUnavailable('cpu');
+  return autoChoice;
 }
 
 async function trySetBackend(name: string): Promise<boolean> {

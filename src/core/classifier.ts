@@ -112,6 +112,7 @@ export class Classifier {
   ): Promise<tf.Tensor> {
     const batchSize = options.batchSize ?? 32;
     const parts: tf.Tensor[] = [];
+    let result: tf.Tensor | undefined;
     let batch: ImageInput[] = [];
     let done = 0;
     const flush = async () => {
@@ -131,12 +132,12 @@ export class Classifier {
       }
       options.signal?.throwIfAborted();
       if (batch.length > 0) await flush();
-      if (parts.length === 0) return tf.zeros([0, ...this.extractor.activationShape]);
-      return parts.length === 1 ? parts[0] : tf.concat(parts);
+      result = parts.length === 0 ? tf.zeros([0, ...this.extractor.activationShape]) : parts.length === 1 ? parts[0] : tf.concat(parts);
+      return result;
     } catch (error) {
       throw options.signal?.aborted ? errors.aborted() : error;
     } finally {
-      if (parts.length > 1 || options.signal?.aborted) parts.forEach((t) => t.dispose());
+      for (const part of parts) if (part !== result) part.dispose();
     }
   }
 
@@ -272,6 +273,7 @@ function createHead(
   const head = tf.sequential({
     layers: [
       tf.layers.flatten({ inputShape }),
+      // Initialisers and the bias-free output layer as in the original ml-classifier engine.
       tf.layers.dense({ units: hiddenUnits, activation: 'relu', kernelInitializer: 'varianceScaling', useBias: true }),
       tf.layers.dense({ units: numClasses, activation: 'softmax', kernelInitializer: 'varianceScaling', useBias: false }),
     ],

@@ -4,7 +4,8 @@ import type * as tf from '@tensorflow/tfjs';
 import type { BackendPreference } from '../core/backend.js';
 import { ClassifierError, errors } from '../core/errors.js';
 import { DEFAULT_MODEL_URL } from '../core/feature-extractor.js';
-import { withPath, type FileWithPath, type Layout } from '../io/dataset.js';
+import { DEFAULT_TRAIN_OPTIONS } from '../core/classifier.js';
+import { DEFAULT_ORGANIZE_OPTIONS, withPath, type FileWithPath, type Layout } from '../io/dataset.js';
 import { readDrop } from '../io/drop.js';
 import { DataLoadedEvent, FailedEvent, PredictedEvent, ProgressChangedEvent, TrainedEvent, type FailedDetail } from '../events.js';
 import { Trainer, type DataLoadedDetail, type Phase, type PredictedDetail, type Progress, type TrainedDetail } from '../trainer.js';
@@ -59,13 +60,13 @@ export class MlClassifier extends LitElement {
   /** URL of a MobileNet v1 0.25 224 tfjs layers `model.json` (weights next to it). Default: the public tfjs-models copy. */
   @property({ attribute: 'model-url' }) modelUrl = DEFAULT_MODEL_URL;
   /** Training epochs (integer >= 1). */
-  @property({ type: Number }) epochs = 20;
+  @property({ type: Number }) epochs: number = DEFAULT_TRAIN_OPTIONS.epochs;
   /** Examples per gradient step; unset = 40% of the training images (the original engine's rule). */
   @property({ type: Number, attribute: 'batch-size' }) batchSize?: number;
   /** Adam learning rate (> 0). */
-  @property({ type: Number, attribute: 'learning-rate' }) learningRate = 0.0001;
+  @property({ type: Number, attribute: 'learning-rate' }) learningRate: number = DEFAULT_TRAIN_OPTIONS.learningRate;
   /** Units in the head's hidden dense layer (integer >= 1). */
-  @property({ type: Number, attribute: 'hidden-units' }) hiddenUnits = 100;
+  @property({ type: Number, attribute: 'hidden-units' }) hiddenUnits: number = DEFAULT_TRAIN_OPTIONS.hiddenUnits;
   /** `auto` (WebGL on a real GPU, else WASM, else CPU), or force `webgl`, `wasm` or `cpu`. */
   @property() backend: BackendPreference = 'auto';
   /**
@@ -74,11 +75,11 @@ export class MlClassifier extends LitElement {
    */
   @property({ attribute: 'wasm-path' }) wasmPath = new URL('./', import.meta.url).href;
   /** Share (0-1) of each label held out for validation when the folder has no validation folder. */
-  @property({ type: Number, attribute: 'validation-split' }) validationSplit = 0.15;
+  @property({ type: Number, attribute: 'validation-split' }) validationSplit: number = DEFAULT_ORGANIZE_OPTIONS.validationSplit;
   /** Seed of that held-out draw: the same seed and files give the same split. */
-  @property({ type: Number }) seed = 1;
+  @property({ type: Number }) seed: number = DEFAULT_ORGANIZE_OPTIONS.seed;
   /** Where labels come from: `auto`, `folders`, `flat` (from file names) or `csv` (see the README). */
-  @property() layout: Layout = 'auto';
+  @property() layout: Layout = DEFAULT_ORGANIZE_OPTIONS.layout;
   /** The `flat` layout's rule, file name → label; default strips the extension and a trailing number (`drum-1.jpg` → `drum`). */
   @property({ attribute: false }) labelFromFileName?: (fileName: string) => string;
   /** What the element is doing (read-only; reflected for `:host([status=...])` styles). */
@@ -112,10 +113,10 @@ export class MlClassifier extends LitElement {
    *   `model-load-failed`, `backend-unavailable`, `aborted`, `diverged`.
    */
   async train(files: Array<File | FileWithPath>, options: { signal?: AbortSignal } = {}): Promise<TrainedDetail> {
+    // Refused here, before the running run's display is cleared below.
     if (this.trainer.busy) {
-      // Refused without touching the running run's display.
       const error = errors.busy();
-      this.dispatchEvent(new FailedEvent({ code: error.code, message: error.message, during: this.progress?.phase ?? 'reading' }));
+      this.fail(error, this.progress?.phase ?? 'reading');
       throw error;
     }
     const entries = files.map((f) => (f instanceof File ? withPath(f) : f));
@@ -269,7 +270,8 @@ export class MlClassifier extends LitElement {
   }
 
   private renderClassify() {
-    if (this.status !== 'trained' && !(this.trainer.labels.length && this.status !== 'error')) return nothing;
+    // Shown while a model is usable, including during and after a failed retrain.
+    if (this.trainer.labels.length === 0) return nothing;
     return html`<section aria-label="Classify images">
       <div part="dropzone" class=${this.dragging === 'classify' ? 'dragging' : ''}
         @dragover=${(e: DragEvent) => this.handleDragOver(e, 'classify')}
@@ -356,8 +358,9 @@ export class MlClassifier extends LitElement {
   private fail(error: unknown, during: FailedDetail['during'], source?: string) {
     const code = error instanceof ClassifierError ? error.code : 'unknown';
     const message = error instanceof Error ? error.message : String(error);
-    // A run ended by removing the element leaves it idle, ready to be put back.
-    if (during !== 'predict' && this.isConnected) {
+    // A run ended by removing the element leaves it idle, ready to be put back; a refused
+    // second run leaves the running one's display alone.
+    if (during !== 'predict' && this.isConnected && code !== 'busy') {
       this.status = code === 'aborted' && this.result ? 'trained' : 'error';
       this.errorMessage = message;
     }

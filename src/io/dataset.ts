@@ -68,6 +68,9 @@ export interface OrganizeOptions {
   labelFromFileName?: (fileName: string) => string;
 }
 
+/** Defaults of {@link OrganizeOptions}. */
+export const DEFAULT_ORGANIZE_OPTIONS = { layout: 'auto', validationSplit: 0.15, seed: 1 } as const;
+
 const TRAIN_DIRS = new Set(['train', 'training']);
 const VALIDATION_DIRS = new Set(['validation', 'valid', 'val']);
 /** File extensions treated as images (decoding decides whether the browser can read them); others are skipped. */
@@ -116,7 +119,7 @@ export async function organizeFiles(files: FileWithPath[], options: OrganizeOpti
     skipped.push({ path: e.path, reason: 'not an image file' });
     return false;
   });
-  let layout = options.layout ?? 'auto';
+  let layout = options.layout ?? DEFAULT_ORGANIZE_OPTIONS.layout;
   if (layout === 'auto') {
     layout = labelFiles.length ? 'csv' : images.every((e) => e.parts.length === 1) ? 'flat' : 'folders';
   }
@@ -175,7 +178,7 @@ export async function organizeFiles(files: FileWithPath[], options: OrganizeOpti
   });
   const labels = [...trainLabels].sort((a, b) => a.localeCompare(b));
   if (!splitGiven || !kept.some((e) => e.split === 'validation')) {
-    holdOut(kept, options.validationSplit ?? 0.15, options.seed ?? 1);
+    holdOut(kept, options.validationSplit ?? DEFAULT_ORGANIZE_OPTIONS.validationSplit, options.seed ?? DEFAULT_ORGANIZE_OPTIONS.seed);
   }
   return { labels, examples: kept, skipped };
 }

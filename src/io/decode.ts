@@ -30,8 +30,9 @@ export function decodeImage(source: ImageBitmapSource): Promise<ImageData> {
 
 async function decode(source: ImageBitmapSource): Promise<ImageData> {
   // By content, not name or type: downloaded sets often hold PNGs named .jpg.
-  const image = source instanceof Blob && (await isJpeg(source))
-    ? await decodeJpeg(source)
+  const header = source instanceof Blob ? new DataView(await source.slice(0, 256 * 1024).arrayBuffer()) : undefined;
+  const image = source instanceof Blob && header && isJpeg(header)
+    ? await decodeJpeg(source, header)
     : await createImageBitmap(source, { imageOrientation: 'from-image' });
   try {
     const [width, height] = image instanceof ImageBitmap ? [image.width, image.height] : [image.displayWidth, image.displayHeight];
@@ -51,12 +52,12 @@ async function decode(source: ImageBitmapSource): Promise<ImageData> {
 }
 
 /** A JPEG decoded at reduced size where `ImageDecoder` exists; else a full `ImageBitmap`. */
-async function decodeJpeg(blob: Blob): Promise<VideoFrame | ImageBitmap> {
+async function decodeJpeg(blob: Blob, header: DataView): Promise<VideoFrame | ImageBitmap> {
   if (!('ImageDecoder' in globalThis) || !(await ImageDecoder.isTypeSupported('image/jpeg'))) {
     return createImageBitmap(blob, { imageOrientation: 'from-image' });
   }
   const init: ImageDecoderInit = { data: blob.stream(), type: 'image/jpeg' };
-  const size = await jpegSize(blob);
+  const size = jpegSize(header);
   if (size) {
     // Chromium picks the largest M/8 scale whose pixel count fits the desired size, which can
     // land below 224; asking for twice that keeps the short side >= 224.
@@ -72,15 +73,13 @@ async function decodeJpeg(blob: Blob): Promise<VideoFrame | ImageBitmap> {
   }
 }
 
-async function isJpeg(blob: Blob): Promise<boolean> {
-  const magic = new Uint8Array(await blob.slice(0, 3).arrayBuffer());
-  return magic[0] === 0xff && magic[1] === 0xd8 && magic[2] === 0xff;
+/** JPEG magic bytes: SOI followed by a marker. */
+function isJpeg(header: DataView): boolean {
+  return header.byteLength >= 3 && header.getUint16(0) === 0xffd8 && header.getUint8(2) === 0xff;
 }
 
-/** Stored (un-rotated) `[width, height]` from the JPEG's start-of-frame marker, or null. */
-async function jpegSize(blob: Blob): Promise<[number, number] | null> {
-  const view = new DataView(await blob.slice(0, 256 * 1024).arrayBuffer());
-  if (view.byteLength < 4 || view.getUint16(0) !== 0xffd8) return null;
+/** Stored (un-rotated) `[width, height]` from the start-of-frame marker in a JPEG's first bytes, or null. */
+function jpegSize(view: DataView): [number, number] | null {
   for (let p = 2; p + 9 < view.byteLength; p += 2 + view.getUint16(p + 2)) {
     const marker = view.getUint16(p);
     if ((marker & 0xff00) !== 0xff00) return null;
