@@ -20,6 +20,11 @@ export interface FeatureExtractor {
   readonly activationShape: readonly number[];
   /** `[batch, 224, 224, 3]` in [-1, 1] → `[batch, ...activationShape]`; the caller disposes the result. */
   activations(batch: tf.Tensor4D): tf.Tensor;
+  /**
+   * The base network as a layers model (input `[batch, 224, 224, 3]`, output
+   * `[batch, ...activationShape]`), so a trained head can be joined to it and saved as one model.
+   */
+  readonly model: tf.LayersModel;
   /** Frees the weights. */
   dispose(): void;
 }
@@ -49,6 +54,7 @@ export async function loadMobileNet(modelUrl: string = DEFAULT_MODEL_URL): Promi
   return {
     inputSize: INPUT_SIZE,
     activationShape,
+    model: cut,
     activations: (batch) => cut.predict(batch) as tf.Tensor,
     // The cut model shares the full model's weights; disposing the full one frees them all.
     dispose: () => full.dispose(),
