@@ -50,13 +50,17 @@ export interface LabeledActivations {
   labelIndices: number[];
 }
 
-/** Outcome of {@link Classifier.train}. */
+/** Outcome of {@link Classifier.train}, from the new head run over the activations once training ended. */
 export interface TrainingResult {
   history: TrainingHistory;
-  /** Accuracy of the trained head on the training activations, 0-1. */
+  /** Accuracy on the training activations, 0-1: correct / n. */
   accuracy: number;
+  /** Predicted label index of each training example, in the order given. */
+  predictions: number[];
   /** Accuracy on the validation activations, 0-1, or null without validation data. */
   validationAccuracy: number | null;
+  /** Predicted label index of each validation example, in the order given, or null without validation data. */
+  validationPredictions: number[] | null;
 }
 
 /** One label's probability. */
@@ -212,10 +216,14 @@ export class Classifier {
       // An abort in the last batch comes after the final onBatchEnd check.
       if (!failure && callbacks.signal?.aborted) failure = errors.aborted();
       if (failure) throw failure;
+      const predictions = await predictedIndices(head, train.activations);
+      const validationPredictions = validationYs ? await predictedIndices(head, validation!.activations) : null;
       const result: TrainingResult = {
         history,
-        accuracy: await accuracy(head, train.activations, ys),
-        validationAccuracy: validationYs ? await accuracy(head, validation!.activations, validationYs) : null,
+        accuracy: accuracyOf(train.labelIndices, predictions),
+        predictions,
+        validationAccuracy: validationPredictions && accuracyOf(validation!.labelIndices, validationPredictions),
+        validationPredictions,
       };
       this.head?.dispose();
       this.head = head;
@@ -256,12 +264,64 @@ export class Classifier {
     return { label: scores[0].label, confidence: scores[0].probability, scores };
   }
 
+  /**
+   * The base network and the head joined into one model, to save: input `[batch, 224, 224, 3]`
+   * in [-1, 1], output `[batch, labels.length]` softmax probabilities. Its layers are the base
+   * and the head, the structure Teachable Machine exports too. It shares this classifier's
+   * weights: save it, do not dispose it.
+   *
+   * @throws ClassifierError `not-trained`.
+   */
+  toModel(): tf.Sequential {
+    if (!this.head) throw errors.notTrained();
+    return tf.sequential({ layers: [this.extractor.model, this.head] });
+  }
+
+  /**
+   * A classifier that predicts with a saved model: one whose two layers are a base network and a
+   * head (what {@link toModel} builds and a Teachable Machine image model is). It takes ownership
+   * of the model's weights.
+   *
+   * @param labels names of the model's outputs, in order.
+   * @throws ClassifierError `model-load-failed` when the model is not a base followed by a head.
+   */
+  static fromModel(model: tf.LayersModel, labels: string[]): Classifier {
+    const [base, head, ...rest] = model.layers;
+    if (!(base instanceof tf.LayersModel) || !(head instanceof tf.LayersModel) || rest.length > 0) {
+      disposeLayersModel(model);
+      throw new ClassifierError(
+        'model-load-failed',
+        `The saved model "${model.name}" is not a base network followed by a head (its layers are ${model.layers.map((l) => l.name).join(', ')}); save it with ml-classifier or Teachable Machine.`,
+      );
+    }
+    const classifier = new Classifier({
+      inputSize: (base.inputs[0].shape as number[])[1],
+      activationShape: (base.outputs[0].shape as number[]).slice(1),
+      model: base,
+      activations: (batch) => base.predict(batch) as tf.Tensor,
+      dispose: () => disposeLayersModel(base),
+    });
+    classifier.head = head;
+    classifier.labels = [...labels];
+    return classifier;
+  }
+
   /** Frees the head and the extractor's weights. The classifier cannot be used afterwards. */
   dispose(): void {
-    this.head?.dispose();
+    if (this.head) disposeLayersModel(this.head);
     this.head = undefined;
     this.extractor.dispose();
   }
+}
+
+/**
+ * Frees every weight of a layers model, nested models included. `LayersModel.dispose()` is not
+ * enough here: TensorFlow.js counts each use of a model as a layer (each
+ * {@link Classifier.toModel}, the nesting in a loaded model) and frees weights only when that
+ * count reaches zero, and a nested model's count is not brought down by its parent's dispose.
+ */
+export function disposeLayersModel(model: tf.LayersModel): void {
+  tf.dispose(model.weights.map((w) => w.read()));
 }
 
 /** flatten → dense `hiddenUnits` relu → dense `numClasses` softmax, compiled with Adam. */
@@ -282,12 +342,15 @@ function createHead(
   return head;
 }
 
-/** Share of examples whose highest-probability label is the true one, 0-1. */
-async function accuracy(head: tf.LayersModel, xs: tf.Tensor, ys: tf.Tensor): Promise<number> {
-  const correct = tf.tidy(() =>
-    tf.equal((head.predict(xs, { batchSize: 256 }) as tf.Tensor).argMax(-1), ys.argMax(-1)).mean(),
-  );
-  const value = (await correct.data())[0];
-  correct.dispose();
-  return value;
+/** The highest-probability label index of each example: `[n, ...]` activations → n integers. */
+async function predictedIndices(head: tf.LayersModel, xs: tf.Tensor): Promise<number[]> {
+  const indices = tf.tidy(() => (head.predict(xs, { batchSize: 256 }) as tf.Tensor).argMax(-1));
+  const values = [...(await indices.data())];
+  indices.dispose();
+  return values;
+}
+
+/** Share of `predicted` equal to `actual`, 0-1. */
+function accuracyOf(actual: number[], predicted: number[]): number {
+  return actual.filter((label, i) => label === predicted[i]).length / actual.length;
 }

@@ -1,0 +1,148 @@
+import * as tf from '@tensorflow/tfjs';
+import { disposeLayersModel } from './classifier.js';
+import { ClassifierError } from './errors.js';
+import { INPUT_SIZE } from './preprocess.js';
+
+/**
+ * `metadata.json`, written next to a saved `model.json` and kept in its `userDefinedMetadata`
+ * (so an IndexedDB copy carries it too). The first fields are those Teachable Machine writes for
+ * an image model, so tools that read one read the other.
+ */
+export interface ModelMetadata {
+  /** TensorFlow.js version that wrote the model, e.g. `4.22.0`. */
+  tfjsVersion: string;
+  /** Teachable Machine's version; only in its exports. */
+  tmVersion?: string;
+  packageName: string;
+  packageVersion: string;
+  /** When the model was saved, ISO 8601. */
+  timeStamp: string;
+  userMetadata: Record<string, unknown>;
+  modelName: string;
+  /** Label names in the order of the model's outputs. */
+  labels: string[];
+  /** Side of the square input in pixels (224). */
+  imageSize?: number;
+  /** How an image becomes the model's input; absent in Teachable Machine exports, which preprocess the same way. */
+  preprocessing?: {
+    crop: 'center-square';
+    resize: 'bilinear';
+    size: number;
+    /** Pixel values 0-255 → [-1, 1]. */
+    scale: 'x / 127.5 - 1';
+  };
+  /** The frozen base network the head was trained on. */
+  baseModel?: { name: string; url: string; cutLayer: string };
+}
+
+/** What {@link modelMetadata} needs to know beyond the labels. */
+export interface MetadataInfo {
+  labels: string[];
+  modelName?: string;
+  baseModelUrl: string;
+  cutLayer: string;
+}
+
+/** `packageName` and `packageVersion` of what we write. */
+const PACKAGE = { name: 'ml-classifier', version: '0.1.0' };
+
+/** The metadata of a model this package trains: labels, preprocessing and base model, stamped now. */
+export function modelMetadata(info: MetadataInfo): ModelMetadata {
+  return {
+    tfjsVersion: tf.version.tfjs,
+    packageName: PACKAGE.name,
+    packageVersion: PACKAGE.version,
+    timeStamp: new Date().toISOString(),
+    userMetadata: {},
+    modelName: info.modelName ?? 'ml-classifier-model',
+    labels: [...info.labels],
+    imageSize: INPUT_SIZE,
+    preprocessing: { crop: 'center-square', resize: 'bilinear', size: INPUT_SIZE, scale: 'x / 127.5 - 1' },
+    baseModel: { name: 'MobileNet v1 0.25 224 (ImageNet)', url: info.baseModelUrl, cutLayer: info.cutLayer },
+  };
+}
+
+/**
+ * The three files of a saved model: `model.json` (topology, weights manifest and the metadata as
+ * `userDefinedMetadata`), `weights.bin` (every weight, float32) and `metadata.json`. The same
+ * files `tf.loadLayersModel` and Teachable Machine's loader read.
+ */
+export async function modelFiles(model: tf.LayersModel, metadata: ModelMetadata): Promise<File[]> {
+  model.setUserDefinedMetadata({ ...metadata });
+  let artifacts: tf.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      artifacts = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  const { modelTopology, weightSpecs, weightData, format, generatedBy, convertedBy, userDefinedMetadata } = artifacts!;
+  const modelJson = {
+    format,
+    generatedBy,
+    convertedBy,
+    modelTopology,
+    weightsManifest: [{ paths: ['weights.bin'], weights: weightSpecs }],
+    userDefinedMetadata,
+  };
+  const json = (value: unknown) => new Blob([JSON.stringify(value)], { type: 'application/json' });
+  return [
+    new File([json(modelJson)], 'model.json', { type: 'application/json' }),
+    new File(([] as ArrayBuffer[]).concat(weightData ?? []), 'weights.bin', { type: 'application/octet-stream' }),
+    new File([json(metadata)], 'metadata.json', { type: 'application/json' }),
+  ];
+}
+
+/**
+ * Loads a saved model and its metadata.
+ *
+ * @param source a `model.json` URL (its `metadata.json` is read from the same folder, falling back
+ *   to the model's `userDefinedMetadata`), an `indexeddb://name` URL, or the files `model.json`,
+ *   its weight files (`*.bin`) and optionally `metadata.json`.
+ * @returns the model (input `[batch, 224, 224, 3]` in [-1, 1]) and its metadata.
+ * @throws ClassifierError `model-load-failed` naming the source and the reason: files missing,
+ *   unreadable, no labels, or labels that do not match the model's outputs.
+ */
+export async function loadModelWithMetadata(
+  source: string | readonly File[],
+): Promise<{ model: tf.LayersModel; metadata: ModelMetadata }> {
+  const where = typeof source === 'string' ? source : source.map((f) => f.name).join(', ');
+  const failed = (reason: string, cause?: unknown) =>
+    new ClassifierError('model-load-failed', `Could not load the saved model from ${where}: ${reason}`, { cause });
+  let model: tf.LayersModel;
+  let metadata: ModelMetadata | undefined;
+  try {
+    if (typeof source === 'string') {
+      model = await tf.loadLayersModel(source);
+      // Browser storage schemes keep the metadata inside the model; files on a server have it beside.
+      if (!/^(indexeddb|localstorage):\/\//i.test(source)) metadata = await fetchMetadata(new URL('metadata.json', new URL(source, location.href)));
+    } else {
+      const modelJson = source.find((f) => f.name.endsWith('.json') && f.name !== 'metadata.json');
+      if (!modelJson) throw failed('no model.json among the files.');
+      const weights = source.filter((f) => f.name.endsWith('.bin'));
+      model = await tf.loadLayersModel(tf.io.browserFiles([modelJson, ...weights]));
+      const metadataFile = source.find((f) => f.name === 'metadata.json');
+      if (metadataFile) metadata = JSON.parse(await metadataFile.text());
+    }
+  } catch (cause) {
+    throw cause instanceof ClassifierError ? cause : failed(cause instanceof Error ? cause.message : String(cause), cause);
+  }
+  metadata ??= model.getUserDefinedMetadata() as ModelMetadata | undefined;
+  const outputs = (model.outputs[0].shape as number[]).at(-1);
+  const problem = !Array.isArray(metadata?.labels)
+    ? 'there is no metadata.json with the labels next to it, nor labels in the model.'
+    : metadata.labels.length !== outputs
+      ? `metadata.json lists ${metadata.labels.length} labels but the model has ${outputs} outputs.`
+      : undefined;
+  if (problem) {
+    disposeLayersModel(model);
+    throw failed(problem);
+  }
+  return { model, metadata: metadata! };
+}
+
+/** `metadata.json` at `url`, or undefined when there is none (a model that carries its own). */
+async function fetchMetadata(url: URL): Promise<ModelMetadata | undefined> {
+  const response = await fetch(url);
+  return response.ok ? ((await response.json()) as ModelMetadata) : undefined;
+}
