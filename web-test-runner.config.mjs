@@ -67,6 +67,9 @@ export default {
           // its automatic software fallback further.
           '--use-angle=swiftshader',
           '--enable-unsafe-swiftshader',
+          // A synthetic camera that needs no permission prompt, for the webcam tests.
+          '--use-fake-device-for-media-stream',
+          '--use-fake-ui-for-media-stream',
         ],
       },
     }),

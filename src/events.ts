@@ -1,4 +1,5 @@
 import type { ClassifierErrorCode } from './core/errors.js';
+import type { ModelMetadata } from './core/model-io.js';
 import type { DataLoadedDetail, Phase, PredictedDetail, Progress, TrainedDetail } from './trainer.js';
 
 /** Detail of the `failed` event. */
@@ -7,8 +8,8 @@ export interface FailedDetail {
   code: ClassifierErrorCode | 'unknown';
   /** What happened and what to do, in English. */
   message: string;
-  /** What was being done: a training phase, or `predict`. */
-  during: Phase | 'predict';
+  /** What was being done: a training phase, `predict`, `save`, `load` (a saved model) or `webcam`. */
+  during: Phase | 'predict' | 'save' | 'load' | 'webcam';
   /** The file or source involved, when there is one. */
   source?: string;
 }
@@ -48,7 +49,24 @@ export class ProgressChangedEvent extends ClassifierEvent<Progress> {
   }
 }
 
-/** `failed`: training or prediction failed; the element shows the message too. */
+/** Detail of the `model-loaded` event. */
+export interface ModelLoadedDetail {
+  /** The URL or the file names it was loaded from. */
+  source: string;
+  /** Label names in the order of the model's outputs. */
+  labels: string[];
+  /** The saved `metadata.json` (Teachable Machine's fields, plus preprocessing and base model for ours). */
+  metadata: ModelMetadata;
+}
+
+/** `model-loaded`: a saved model (ours or Teachable Machine's) loaded from `src` or `load()`; the element now classifies with it. */
+export class ModelLoadedEvent extends ClassifierEvent<ModelLoadedDetail> {
+  constructor(detail: ModelLoadedDetail) {
+    super('model-loaded', detail);
+  }
+}
+
+/** `failed`: training, a prediction, saving, loading or the camera failed; the element shows the message too (except for a prediction, shown beside its image). */
 export class FailedEvent extends ClassifierEvent<FailedDetail> {
   constructor(detail: FailedDetail) {
     super('failed', detail);
@@ -61,6 +79,7 @@ declare global {
     predicted: PredictedEvent;
     'data-loaded': DataLoadedEvent;
     'progress-changed': ProgressChangedEvent;
+    'model-loaded': ModelLoadedEvent;
     failed: FailedEvent;
   }
 }

@@ -5,9 +5,11 @@
 export { MlClassifier, type Status } from './elements/ml-classifier.js';
 export * from './events.js';
 export * from './trainer.js';
-export { Classifier, DEFAULT_TRAIN_OPTIONS, type EpochLogs, type LabeledActivations, type Prediction, type Score, type TrainingHistory, type TrainingResult, type TrainOptions } from './core/classifier.js';
+export { Classifier, DEFAULT_TRAIN_OPTIONS, disposeLayersModel, type EpochLogs, type LabeledActivations, type Prediction, type Score, type TrainingHistory, type TrainingResult, type TrainOptions } from './core/classifier.js';
 export { ClassifierError, type ClassifierErrorCode } from './core/errors.js';
 export { CUT_LAYER, DEFAULT_MODEL_URL, loadMobileNet, type FeatureExtractor } from './core/feature-extractor.js';
+export { confusionMatrix, perLabelAccuracy } from './core/metrics.js';
+export { loadModelWithMetadata, modelFiles, modelMetadata, type MetadataInfo, type ModelMetadata } from './core/model-io.js';
 export { INPUT_SIZE, preprocess, type ImageInput } from './core/preprocess.js';
 export { selectBackend, type BackendPreference } from './core/backend.js';
 export { organizeFiles, countLabels, labelFromFileName, DEFAULT_ORGANIZE_OPTIONS, type Layout, type OrganizeOptions, type Dataset, type Example, type FileWithPath, type LabelCounts, type SkippedFile } from './io/dataset.js';

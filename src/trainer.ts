@@ -2,7 +2,9 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend, type BackendPreference } from './core/backend.js';
 import { Classifier, DEFAULT_TRAIN_OPTIONS, type Prediction, type TrainingHistory, type TrainOptions } from './core/classifier.js';
 import { errors } from './core/errors.js';
-import { DEFAULT_MODEL_URL, loadMobileNet } from './core/feature-extractor.js';
+import { CUT_LAYER, DEFAULT_MODEL_URL, loadMobileNet } from './core/feature-extractor.js';
+import { confusionMatrix } from './core/metrics.js';
+import { loadModelWithMetadata, modelFiles, modelMetadata, type ModelMetadata } from './core/model-io.js';
 import type { ImageInput } from './core/preprocess.js';
 import { countLabels, organizeFiles, type Dataset, type Example, type FileWithPath, type LabelCounts, type OrganizeOptions, type SkippedFile } from './io/dataset.js';
 import { decodeFailureReason, decodeImage } from './io/decode.js';
@@ -21,6 +23,7 @@ export interface Progress {
   total: number;
   loss?: number;
   accuracy?: number;
+  validationLoss?: number;
   validationAccuracy?: number;
 }
 
@@ -31,14 +34,32 @@ export interface DataLoadedDetail {
   skipped: SkippedFile[];
 }
 
+/** One validation image and what the trained model made of it. */
+export interface ValidationImage {
+  /** The file's path, as in `skipped` and the folder given. */
+  path: string;
+  /** Its true label. */
+  label: string;
+  /** The label the model gives it (highest softmax probability). */
+  predicted: string;
+}
+
 /** The `trained` event's detail (accuracies 0-1). */
 export interface TrainedDetail {
   /** Label names, sorted; the order of `scores` in the head's outputs. */
   labels: string[];
-  /** Accuracy of the trained head on the training images. */
+  /** Accuracy of the trained head on the training images: correct / training images. */
   accuracy: number;
   /** Accuracy on the validation images, or null when there were none. */
   validationAccuracy: number | null;
+  /**
+   * Confusion matrix on the validation images, `[labels.length, labels.length]`:
+   * `confusionMatrix[actual][predicted]` images, rows and columns in `labels` order; all zeros
+   * without validation images.
+   */
+  confusionMatrix: number[][];
+  /** Every validation image with its true and predicted label (what the matrix counts). */
+  validation: ValidationImage[];
   /** Images used per label and split (skipped files not counted). */
   counts: LabelCounts;
   history: TrainingHistory;
@@ -76,8 +97,11 @@ const DECODE_AHEAD = 2;
  */
 export class Trainer {
   private classifier: Classifier | undefined;
-  private loaded: { modelUrl: string; backend: string } | undefined;
+  /** What the classifier holds: the base model's URL and backend; `saved` for a loaded saved model, which training replaces. */
+  private loaded: { modelUrl: string; backend: string; saved?: boolean } | undefined;
   private running: AbortController | undefined;
+  /** The metadata of a loaded model, kept when it is saved again; undefined for a model trained here. */
+  private metadata: ModelMetadata | undefined;
 
   /** Label names of the last trained model (empty before). */
   get labels(): string[] {
@@ -121,7 +145,7 @@ export class Trainer {
 
       let t = performance.now();
       report({ phase: 'loading-model', done: 0, total: 1 });
-      const classifier = await this.load(options, signal);
+      const classifier = await this.loadBase(options, signal);
       report({ phase: 'loading-model', done: 1, total: 1 });
       phaseMs['loading-model'] = performance.now() - t;
 
@@ -145,6 +169,7 @@ export class Trainer {
       const pick = (split: 'train' | 'validation') => {
         const rows = used.flatMap((e, i) => (e.split === split && index.has(e.label) ? [i] : []));
         return {
+          rows,
           activations: tf.gather(activations!, rows),
           labelIndices: rows.map((i) => index.get(used[i].label)!),
         };
@@ -160,14 +185,18 @@ export class Trainer {
       try {
         const result = await classifier.train(labels, train, validation.labelIndices.length ? validation : null, options, {
           signal,
-          onEpochEnd: (logs) =>
-            report({ phase: 'training', done: logs.epoch, total: epochs, loss: logs.loss, accuracy: logs.accuracy, validationAccuracy: logs.validationAccuracy }),
+          onEpochEnd: ({ epoch, loss, accuracy, validationLoss, validationAccuracy }) =>
+            report({ phase: 'training', done: epoch, total: epochs, loss, accuracy, validationLoss, validationAccuracy }),
         });
         phaseMs.training = performance.now() - t;
+        const predicted = result.validationPredictions ?? [];
+        this.metadata = undefined;
         return {
           labels,
           accuracy: result.accuracy,
           validationAccuracy: result.validationAccuracy,
+          confusionMatrix: confusionMatrix(labels.length, validation.labelIndices, predicted),
+          validation: validation.rows.map((row, i) => ({ path: used[row].path, label: used[row].label, predicted: labels[predicted[i]] })),
           counts: countLabels(labels, used.filter((e) => index.has(e.label))),
           history: result.history,
           backend: this.loaded!.backend,
@@ -207,6 +236,54 @@ export class Trainer {
     return { source, ...(await classifier.predict(image)) };
   }
 
+  /**
+   * Saves the last trained (or loaded) model as one tfjs layers model, base and head joined.
+   *
+   * @param destination a TensorFlow.js save URL such as `indexeddb://name` (the metadata travels
+   *   inside `model.json`), or undefined to only build the files.
+   * @returns `model.json`, `weights.bin` and `metadata.json` (see `modelFiles`).
+   * @throws ClassifierError `not-trained`; the storage's own error when it refuses (quota).
+   */
+  async save(destination?: string): Promise<File[]> {
+    const classifier = this.classifier;
+    if (!classifier?.trained) throw errors.notTrained();
+    const metadata = this.metadata ?? modelMetadata({ labels: classifier.labels, baseModelUrl: this.loaded!.modelUrl, cutLayer: CUT_LAYER });
+    const model = classifier.toModel();
+    const files = await modelFiles(model, metadata);
+    if (destination) await model.save(destination);
+    return files;
+  }
+
+  /**
+   * Loads a saved model (ours or a Teachable Machine image model) for prediction, replacing the
+   * current one once it has loaded. Training again later loads the base model afresh.
+   *
+   * @param source a `model.json` URL, an `indexeddb://name` URL, or the saved files.
+   * @returns the model's metadata (labels in output order).
+   * @throws ClassifierError `busy`, `model-load-failed`, `backend-unavailable`.
+   */
+  async load(source: string | readonly File[], options: Pick<TrainerOptions, 'backend' | 'wasmPath'> = {}): Promise<ModelMetadata> {
+    if (this.running) throw errors.busy();
+    const controller = new AbortController();
+    this.running = controller;
+    try {
+      const backend = await selectBackend(options.backend ?? 'auto', options.wasmPath);
+      const { model, metadata } = await loadModelWithMetadata(source);
+      const next = Classifier.fromModel(model, metadata.labels);
+      if (controller.signal.aborted) {
+        next.dispose();
+        throw errors.aborted();
+      }
+      this.classifier?.dispose();
+      this.classifier = next;
+      this.loaded = { modelUrl: typeof source === 'string' ? source : 'files', backend, saved: true };
+      this.metadata = metadata;
+      return metadata;
+    } finally {
+      this.running = undefined;
+    }
+  }
+
   /** Aborts the run in progress, if any; its `train()` rejects with `aborted`. */
   abort(): void {
     this.running?.abort();
@@ -221,10 +298,10 @@ export class Trainer {
   }
 
   /** The classifier for these options: the current one, or a new one once its model has loaded (the old one is kept until then). */
-  private async load(options: TrainerOptions, signal: AbortSignal): Promise<Classifier> {
+  private async loadBase(options: TrainerOptions, signal: AbortSignal): Promise<Classifier> {
     const modelUrl = options.modelUrl || DEFAULT_MODEL_URL;
     const backend = await selectBackend(options.backend ?? 'auto', options.wasmPath);
-    if (this.classifier && this.loaded?.modelUrl === modelUrl && this.loaded.backend === backend) return this.classifier;
+    if (this.classifier && !this.loaded?.saved && this.loaded?.modelUrl === modelUrl && this.loaded.backend === backend) return this.classifier;
     const next = new Classifier(await loadMobileNet(modelUrl));
     // Aborted or disposed (element removed) while loading: nobody will free it later.
     if (signal.aborted) {

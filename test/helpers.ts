@@ -50,3 +50,12 @@ export async function sharedFile(path: string): Promise<File> {
 
 /** `tf.memory().numTensors`, for before/after leak checks. */
 export const tensorCount = () => tf.memory().numTensors;
+
+/**
+ * `tensorCount()` once elements removed by the previous test (fixture clean-up) or this one have
+ * freed their models, which they do in a microtask after removal.
+ */
+export async function settledTensorCount(): Promise<number> {
+  await new Promise((resolve) => setTimeout(resolve));
+  return tensorCount();
+}

@@ -10,7 +10,13 @@ export const sharedDir = path.resolve(fileURLToPath(new URL('../../shared', impo
 /** Serves `../shared/**` at `/shared/**`, read-only. */
 export async function serveShared(ctx, next) {
   if (!ctx.path.startsWith('/shared/')) return next();
-  await send(ctx, decodeURIComponent(ctx.path.slice('/shared'.length)), { root: sharedDir });
+  try {
+    await send(ctx, decodeURIComponent(ctx.path.slice('/shared'.length)), { root: sharedDir });
+  } catch (error) {
+    // A missing file is a plain 404 (the element probes for a metadata.json beside a model).
+    if (error.status !== 404) throw error;
+    ctx.status = 404;
+  }
 }
 
 // tfjs's per-file ESM build imports CommonJS-only deps (long, seedrandom) that the dev server

@@ -1,4 +1,4 @@
-import { LitElement, html, nothing } from 'lit';
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
 import type * as tf from '@tensorflow/tfjs';
 import type { BackendPreference } from '../core/backend.js';
@@ -6,13 +6,25 @@ import { ClassifierError, errors } from '../core/errors.js';
 import { DEFAULT_MODEL_URL } from '../core/feature-extractor.js';
 import { DEFAULT_TRAIN_OPTIONS } from '../core/classifier.js';
 import { DEFAULT_ORGANIZE_OPTIONS, withPath, type FileWithPath, type Layout } from '../io/dataset.js';
+import type { TrainingHistory } from '../core/classifier.js';
+import type { ModelMetadata } from '../core/model-io.js';
 import { readDrop } from '../io/drop.js';
-import { DataLoadedEvent, FailedEvent, PredictedEvent, ProgressChangedEvent, TrainedEvent, type FailedDetail } from '../events.js';
+import { DataLoadedEvent, FailedEvent, ModelLoadedEvent, PredictedEvent, ProgressChangedEvent, TrainedEvent, type FailedDetail } from '../events.js';
 import { Trainer, type DataLoadedDetail, type Phase, type PredictedDetail, type Progress, type TrainedDetail } from '../trainer.js';
+import { renderConfusionMatrix, type Cell } from './confusion-matrix.js';
 import { styles } from './ml-classifier.styles.js';
+import { renderTrainingChart } from './training-chart.js';
 
-/** What the element is doing; reflected to the `status` attribute for styling. */
-export type Status = 'idle' | Phase | 'trained' | 'error';
+/**
+ * What the element is doing; reflected to the `status` attribute for styling. `loaded`: a saved
+ * model was loaded (from `src` or `load()`) and classifies images; `loading-saved-model` while it loads.
+ */
+export type Status = 'idle' | Phase | 'trained' | 'loading-saved-model' | 'loaded' | 'error';
+
+/** Webcam frames classified per second at most: live enough to follow, light enough to keep the page responsive. */
+const WEBCAM_FPS = 4;
+/** Labels shown with probability bars under each classified image. */
+const TOP_LABELS = 3;
 
 /** One classified image shown in the predictions list. */
 interface ShownPrediction {
@@ -39,13 +51,17 @@ const PHASE_TEXT: Record<Phase, string> = {
  * @fires progress-changed - {@link ProgressChangedEvent} as each phase advances: `{ phase, done, total, loss?, accuracy? }`.
  * @fires trained - {@link TrainedEvent} when training finishes: `{ labels, accuracy, validationAccuracy, counts, history, backend, durationMs, phaseMs, skipped }`.
  * @fires predicted - {@link PredictedEvent} for each classified image: `{ source, label, confidence, scores }`.
- * @fires failed - {@link FailedEvent} when training or a prediction fails: `{ code, message, during, source? }`.
+ * @fires model-loaded - {@link ModelLoadedEvent} when a saved model has loaded (from `src` or `load()`): `{ source, labels, metadata }`.
+ * @fires failed - {@link FailedEvent} when training, a prediction, saving, loading or the webcam fails: `{ code, message, during, source? }`.
  *
  * @csspart dropzone - The training and the classify drop zones.
  * @csspart button - The folder and image buttons.
  * @csspart progress - The progress display.
  * @csspart results - The results panel.
+ * @csspart chart - The loss and accuracy plots (with their table).
+ * @csspart matrix - The confusion matrix table.
  * @csspart predictions - The list of classified images.
+ * @csspart webcam - The live camera view.
  *
  * @cssprop [--ml-classifier-accent=#2563eb] - Buttons, focus ring and drop highlight.
  * @cssprop [--ml-classifier-surface=#ffffff] - Background.
@@ -59,6 +75,11 @@ export class MlClassifier extends LitElement {
 
   /** URL of a MobileNet v1 0.25 224 tfjs layers `model.json` (weights next to it). Default: the public tfjs-models copy. */
   @property({ attribute: 'model-url' }) modelUrl = DEFAULT_MODEL_URL;
+  /**
+   * URL of a saved model's `model.json` (ours or a Teachable Machine image model, `metadata.json`
+   * beside it) or `indexeddb://name`. Setting it loads that model for prediction (see `load()`).
+   */
+  @property() src?: string;
   /** Training epochs (integer >= 1). */
   @property({ type: Number }) epochs: number = DEFAULT_TRAIN_OPTIONS.epochs;
   /** Examples per gradient step; unset = 40% of the training images (the original engine's rule). */
@@ -82,20 +103,37 @@ export class MlClassifier extends LitElement {
   @property() layout: Layout = DEFAULT_ORGANIZE_OPTIONS.layout;
   /** The `flat` layout's rule, file name → label; default strips the extension and a trailing number (`drum-1.jpg` → `drum`). */
   @property({ attribute: false }) labelFromFileName?: (fileName: string) => string;
+  /**
+   * Offer live classification from a camera once a model is ready: Start and Stop buttons, at most
+   * 4 `predicted` events per second (source `webcam`). The camera is released on Stop, when the
+   * attribute is removed, and when the element is removed.
+   */
+  @property({ type: Boolean }) webcam = false;
   /** What the element is doing (read-only; reflected for `:host([status=...])` styles). */
   @property({ reflect: true }) status: Status = 'idle';
 
   @state() private progress?: Progress;
   @state() private data?: DataLoadedDetail;
   @state() private result?: TrainedDetail;
+  @state() private history?: TrainingHistory;
+  @state() private selectedCell?: Cell;
+  @state() private loadedModel?: { source: string; metadata: ModelMetadata };
   @state() private predictions: ShownPrediction[] = [];
+  @state() private live?: PredictedDetail;
+  @state() private camera?: MediaStream;
   @state() private errorMessage = '';
   @state() private dragging?: 'training' | 'classify';
   @query('input[name="training-data"]') private folderInput!: HTMLInputElement;
   @query('input[name="training-files"]') private filesInput!: HTMLInputElement;
   @query('input[name="classify"]') private imageInput!: HTMLInputElement;
+  @query('input[name="model-files"]') private modelInput!: HTMLInputElement;
+  @query('video') private video?: HTMLVideoElement;
 
   private readonly trainer = new Trainer();
+  /** The training files by path, to show the validation images counted in a confusion-matrix cell. */
+  private filesByPath = new Map<string, File>();
+  /** Object URLs of the selected cell's thumbnails, revoked when the selection changes. */
+  private cellThumbnails: { path: string; url: string }[] = [];
 
   /** The last `trained` detail, or undefined before training. */
   get trainedDetail(): TrainedDetail | undefined {
@@ -121,11 +159,14 @@ export class MlClassifier extends LitElement {
     }
     const entries = files.map((f) => (f instanceof File ? withPath(f) : f));
     let phase: Phase = 'reading';
-    const previous = this.result;
+    const previous = { result: this.result, history: this.history, files: this.filesByPath };
     this.errorMessage = '';
     this.result = undefined;
     this.data = undefined;
+    this.history = undefined;
+    this.selectCell(undefined);
     this.clearPredictions();
+    this.filesByPath = new Map(entries.map((e) => [e.path, e.file]));
     try {
       const detail = await this.trainer.train(
         entries,
@@ -152,24 +193,29 @@ export class MlClassifier extends LitElement {
             phase = progress.phase;
             this.progress = progress;
             this.status = progress.phase;
+            if (progress.phase === 'training' && progress.loss !== undefined) this.history = appendEpoch(this.history, progress);
             this.dispatchEvent(new ProgressChangedEvent(progress));
           },
         },
       );
       this.result = detail;
+      this.history = detail.history;
+      this.loadedModel = undefined;
       this.status = 'trained';
       this.dispatchEvent(new TrainedEvent(detail));
       return detail;
     } catch (error) {
       // An aborted retrain keeps the previous model, so keep showing its results.
-      if (error instanceof ClassifierError && error.code === 'aborted' && previous && this.trainer.labels.length) this.result = previous;
+      if (error instanceof ClassifierError && error.code === 'aborted' && previous.result && this.trainer.labels.length) {
+        ({ result: this.result, history: this.history, files: this.filesByPath } = previous);
+      }
       this.fail(error, phase);
       throw error;
     }
   }
 
   /**
-   * Classifies one image with the last trained model and fires `predicted`.
+   * Classifies one image with the last trained or loaded model and fires `predicted`.
    *
    * @param input a `File`/`Blob`, `<img>`, `<canvas>`, `<video>`, `ImageBitmap`, `ImageData`, or a
    *   `[h, w, 3]` tensor (0-255), all preprocessed like the training images.
@@ -187,9 +233,100 @@ export class MlClassifier extends LitElement {
     }
   }
 
+  /**
+   * Saves the last trained (or loaded) model: ONE tfjs layers model (the MobileNet cut and the
+   * head joined) as `model.json` + `weights.bin`, plus a Teachable-Machine-compatible
+   * `metadata.json` (labels in output order, preprocessing, base model and layer, tfjs version,
+   * date). Load it back with `src`/`load()`, or in any tfjs program with `tf.loadLayersModel`.
+   *
+   * @param destination `downloads` (default: the browser downloads the three files), or a
+   *   TensorFlow.js URL such as `indexeddb://my-model` (the metadata is stored inside `model.json`).
+   * @returns the three files.
+   * @throws ClassifierError (also fired as `failed`): `not-trained`; the storage's error (quota).
+   */
+  async save(destination = 'downloads'): Promise<File[]> {
+    try {
+      const files = await this.trainer.save(destination === 'downloads' ? undefined : destination);
+      if (destination === 'downloads') for (const file of files) download(file);
+      return files;
+    } catch (error) {
+      this.fail(error, 'save', destination);
+      throw error;
+    }
+  }
+
+  /**
+   * Loads a saved model for prediction only, with its saved labels: one written by `save()` or a
+   * Teachable Machine image-model export. Training again later replaces it.
+   *
+   * @param source a `model.json` URL (`metadata.json` read from beside it), `indexeddb://name`,
+   *   or the files `model.json`, `*.bin` and `metadata.json`.
+   * @returns the model's metadata; fires `model-loaded`.
+   * @throws ClassifierError (also fired as `failed`): `busy`, `model-load-failed`, `backend-unavailable`.
+   */
+  async load(source: string | File[] | FileList): Promise<ModelMetadata> {
+    const given = typeof source === 'string' ? source : [...source];
+    const name = typeof given === 'string' ? given : given.map((f) => f.name).join(', ');
+    const previous = this.status;
+    this.errorMessage = '';
+    this.status = 'loading-saved-model';
+    try {
+      const metadata = await this.trainer.load(given, { backend: this.backend, wasmPath: this.wasmPath });
+      this.result = undefined;
+      this.data = undefined;
+      this.history = undefined;
+      this.selectCell(undefined);
+      this.clearPredictions();
+      this.loadedModel = { source: name, metadata };
+      this.status = 'loaded';
+      this.dispatchEvent(new ModelLoadedEvent({ source: name, labels: [...metadata.labels], metadata }));
+      return metadata;
+    } catch (error) {
+      if (error instanceof ClassifierError && error.code === 'busy') this.status = previous;
+      this.fail(error, 'load', name);
+      throw error;
+    }
+  }
+
   /** Stops training at the next batch; `train()` rejects with `aborted` and no `trained` fires. */
   abort(): void {
     this.trainer.abort();
+  }
+
+  /**
+   * Starts live classification from the camera (`getUserMedia`, preferring a rear camera).
+   * @throws the browser's `NotAllowedError`/`NotFoundError` (also fired as `failed`), or
+   *   ClassifierError `not-trained` when no model is ready.
+   */
+  async startWebcam(): Promise<void> {
+    if (this.camera) return;
+    try {
+      if (this.trainer.labels.length === 0) throw errors.notTrained();
+      const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
+      // Removed, or stopped, while the browser asked for permission.
+      if (!this.isConnected) {
+        stream.getTracks().forEach((t) => t.stop());
+        return;
+      }
+      this.camera = stream;
+      await this.updateComplete;
+      const video = this.video!;
+      video.srcObject = stream;
+      await video.play();
+      this.classifyCamera(stream);
+    } catch (error) {
+      this.stopWebcam();
+      this.fail(error, 'webcam', 'webcam');
+      throw error;
+    }
+  }
+
+  /** Stops live classification and releases the camera. */
+  stopWebcam(): void {
+    this.camera?.getTracks().forEach((t) => t.stop());
+    this.camera = undefined;
+    this.live = undefined;
+    if (this.video) this.video.srcObject = null;
   }
 
   override connectedCallback(): void {
@@ -203,13 +340,22 @@ export class MlClassifier extends LitElement {
     // A move within the page reconnects in the same task; only a real removal frees the model.
     queueMicrotask(() => {
       if (!this.isConnected) {
+        this.stopWebcam();
         this.trainer.dispose();
         this.clearPredictions();
+        this.selectCell(undefined);
         this.result = undefined;
         this.data = undefined;
+        this.history = undefined;
+        this.loadedModel = undefined;
         this.status = 'idle';
       }
     });
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (changed.has('src') && this.src) this.load(this.src).catch(() => {}); // reported through `failed`
+    if (changed.has('webcam') && !this.webcam) this.stopWebcam();
   }
 
   override render() {
@@ -224,8 +370,10 @@ export class MlClassifier extends LitElement {
           or images with a CSV of <code>file,label</code>.</p>
         <button part="button" type="button" ?disabled=${busy} @click=${() => this.folderInput.click()}>Choose training folder</button>
         <button part="button" type="button" ?disabled=${busy} @click=${() => this.filesInput.click()}>Choose training files</button>
+        <button part="button" type="button" ?disabled=${busy} @click=${() => this.modelInput.click()}>Open saved model</button>
         <input type="file" name="training-data" webkitdirectory multiple hidden @change=${() => this.handleTrainingChosen(this.folderInput)} />
         <input type="file" name="training-files" multiple hidden @change=${() => this.handleTrainingChosen(this.filesInput)} />
+        <input type="file" name="model-files" accept=".json,.bin" multiple hidden @change=${this.handleModelChosen} />
       </div>
       ${this.renderProgress()} ${this.renderResults()} ${this.renderClassify()}
       <p role="alert" class="error">${this.errorMessage}</p>
@@ -241,18 +389,34 @@ export class MlClassifier extends LitElement {
       <p role="status">${PHASE_TEXT[p.phase]}${unit ? `: ${unit}` : ''}${figures}</p>
       <progress max=${p.total} .value=${p.done} aria-label=${PHASE_TEXT[p.phase]}></progress>
       <button part="button" type="button" @click=${() => this.abort()}>Stop</button>
+      ${this.history ? renderTrainingChart(this.history, p.total, percent) : nothing}
     </div>`;
   }
 
   private renderResults() {
+    if (this.loadedModel) {
+      const { source, metadata } = this.loadedModel;
+      return html`<section part="results" aria-label="Results">
+        <p role="status"><strong>Loaded model ${metadata.modelName}</strong> (${source}) with ${metadata.labels.length} labels:
+          ${metadata.labels.join(', ')}.</p>
+        <p class="muted">Saved ${metadata.timeStamp} with TensorFlow.js ${metadata.tfjsVersion}${metadata.tmVersion ? ` by Teachable Machine ${metadata.tmVersion}` : ''}.</p>
+      </section>`;
+    }
     const data = this.result ?? this.data;
     if (!data) return nothing;
     const r = this.result;
+    const total = (split: 'train' | 'validation') => Object.values(data.counts).reduce((n, c) => n + c[split], 0);
     return html`<section part="results" aria-label="Results">
       ${r
-        ? html`<p role="status"><strong>Training accuracy ${percent(r.accuracy)}</strong> ·
-            <strong>validation accuracy ${r.validationAccuracy === null ? 'n/a (no validation images)' : percent(r.validationAccuracy)}</strong></p>
-            <p class="muted">Backend ${r.backend} · ${(r.durationMs / 1000).toFixed(1)} s</p>`
+        ? html`<p role="status"><strong>Training accuracy ${percent(r.accuracy)}</strong> (${Math.round(r.accuracy * total('train'))} of ${total('train')}) ·
+            <strong>validation accuracy ${r.validationAccuracy === null
+              ? 'n/a (no validation images)'
+              : html`${percent(r.validationAccuracy)}</strong> (${Math.round(r.validationAccuracy * total('validation'))} of ${total('validation')})<strong>`}</strong></p>
+            <p class="muted">Backend ${r.backend} · ${(r.durationMs / 1000).toFixed(1)} s
+              <button part="button" type="button" @click=${() => this.save().catch(() => {})}>Save model</button></p>
+            ${renderTrainingChart(r.history, r.history.loss.length, percent)}
+            ${renderConfusionMatrix(r.labels, r.confusionMatrix, this.selectedCell, (cell) => this.selectCell(cell), percent)}
+            ${this.renderCellImages(r)}`
         : nothing}
       <table>
         <caption class="visually-hidden">Images per label</caption>
@@ -269,6 +433,17 @@ export class MlClassifier extends LitElement {
     </section>`;
   }
 
+  /** The validation images counted in the selected confusion-matrix cell. */
+  private renderCellImages(r: TrainedDetail) {
+    const cell = this.selectedCell;
+    if (!cell) return nothing;
+    const [actual, predicted] = [r.labels[cell.actual], r.labels[cell.predicted]];
+    return html`<figure class="cell-images">
+      <figcaption>${this.cellThumbnails.length} ${actual} image(s) predicted as ${predicted}</figcaption>
+      <ul>${this.cellThumbnails.map((t) => html`<li><img src=${t.url} alt=${t.path} title=${t.path} /></li>`)}</ul>
+    </figure>`;
+  }
+
   private renderClassify() {
     // Shown while a model is usable, including during and after a failed retrain.
     if (this.trainer.labels.length === 0) return nothing;
@@ -279,20 +454,57 @@ export class MlClassifier extends LitElement {
         @drop=${this.handleClassifyDrop}>
         <p>Drop or paste images here to classify them.</p>
         <button part="button" type="button" @click=${() => this.imageInput.click()}>Choose images to classify</button>
+        ${this.webcam
+          ? this.camera
+            ? html`<button part="button" type="button" @click=${() => this.stopWebcam()}>Stop camera</button>`
+            : html`<button part="button" type="button" @click=${() => this.startWebcam().catch(() => {})}>Start camera</button>`
+          : nothing}
         <input type="file" name="classify" accept="image/*" multiple hidden @change=${this.handleImagesChosen} />
       </div>
+      ${this.camera
+        ? html`<figure class="webcam">
+            <video part="webcam" muted playsinline aria-label="Camera"></video>
+            <figcaption>${this.live ? renderScores(this.live) : html`<span class="muted">Starting the camera…</span>`}</figcaption>
+          </figure>`
+        : nothing}
       <ul part="predictions">
         ${this.predictions.map((p) => html`<li>
           ${p.thumbnail ? html`<img src=${p.thumbnail} alt=${p.source} />` : nothing}
           <div><code>${p.source}</code></div>
-          ${p.prediction
-            ? html`<div><strong>${p.prediction.label}</strong> ${percent(p.prediction.confidence)}</div>`
-            : p.error
-              ? html`<div class="error">${p.error}</div>`
-              : html`<div class="muted">Classifying…</div>`}
+          ${p.prediction ? renderScores(p.prediction) : p.error ? html`<div class="error">${p.error}</div>` : html`<div class="muted">Classifying…</div>`}
         </li>`)}
       </ul>
     </section>`;
+  }
+
+  /** Classifies camera frames until the stream is stopped or replaced, at most {@link WEBCAM_FPS} a second. */
+  private async classifyCamera(stream: MediaStream) {
+    const interval = 1000 / WEBCAM_FPS;
+    while (this.camera === stream && this.video) {
+      const started = performance.now();
+      try {
+        this.live = await this.predict(this.video, 'webcam');
+      } catch {
+        // Reported through `failed`; a model being retrained says not-trained for a moment.
+      }
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, interval - (performance.now() - started))));
+    }
+  }
+
+  private selectCell(cell: Cell | undefined) {
+    this.cellThumbnails.forEach((t) => URL.revokeObjectURL(t.url));
+    this.cellThumbnails = [];
+    const r = this.result;
+    if (cell && r && !(cell.actual === this.selectedCell?.actual && cell.predicted === this.selectedCell.predicted)) {
+      const [actual, predicted] = [r.labels[cell.actual], r.labels[cell.predicted]];
+      this.cellThumbnails = r.validation
+        .filter((v) => v.label === actual && v.predicted === predicted && this.filesByPath.has(v.path))
+        .map((v) => ({ path: v.path, url: URL.createObjectURL(this.filesByPath.get(v.path)!) }));
+      this.selectedCell = cell;
+    } else {
+      // Selecting the selected cell again closes it.
+      this.selectedCell = undefined;
+    }
   }
 
   private handleDragOver(event: DragEvent, zone: 'training' | 'classify') {
@@ -319,6 +531,12 @@ export class MlClassifier extends LitElement {
     input.value = '';
     if (files.length) this.train(files).catch(() => {}); // reported through `failed` and the alert
   }
+
+  private handleModelChosen = () => {
+    const files = [...(this.modelInput.files ?? [])];
+    this.modelInput.value = '';
+    if (files.length) this.load(files).catch(() => {}); // reported through `failed` and the alert
+  };
 
   private handleClassifyDrop = (event: DragEvent) => {
     event.preventDefault();
@@ -359,13 +577,49 @@ export class MlClassifier extends LitElement {
     const code = error instanceof ClassifierError ? error.code : 'unknown';
     const message = error instanceof Error ? error.message : String(error);
     // A run ended by removing the element leaves it idle, ready to be put back; a refused
-    // second run leaves the running one's display alone.
+    // second run leaves the running one's display alone; a failed prediction is shown beside
+    // its image.
     if (during !== 'predict' && this.isConnected && code !== 'busy') {
-      this.status = code === 'aborted' && this.result ? 'trained' : 'error';
       this.errorMessage = message;
+      // A failed run or load leaves whatever model is still usable; a failed save or camera changes nothing else.
+      if (during !== 'save' && during !== 'webcam') {
+        if (this.trainer.labels.length === 0) this.loadedModel = undefined;
+        this.status = this.trainer.labels.length === 0 ? 'error' : this.loadedModel ? 'loaded' : this.result ? 'trained' : 'error';
+      }
     }
     this.dispatchEvent(new FailedEvent({ code, message, during, source }));
   }
+}
+
+/** The top labels of a prediction with probability bars. */
+function renderScores(p: PredictedDetail) {
+  return html`<ol class="scores">
+    ${p.scores.slice(0, TOP_LABELS).map(
+      (s) => html`<li><span class="label">${s.label}</span>
+        <meter min="0" max="1" .value=${s.probability} aria-label=${s.label}></meter>
+        <span class="number">${percent(s.probability)}</span></li>`,
+    )}
+  </ol>`;
+}
+
+/** The history so far with one more epoch's figures (a new object, so Lit redraws). */
+function appendEpoch(history: TrainingHistory | undefined, p: Progress): TrainingHistory {
+  const next: TrainingHistory = { loss: [...(history?.loss ?? []), p.loss!], accuracy: [...(history?.accuracy ?? []), p.accuracy!] };
+  if (p.validationLoss !== undefined) {
+    next.validationLoss = [...(history?.validationLoss ?? []), p.validationLoss];
+    next.validationAccuracy = [...(history?.validationAccuracy ?? []), p.validationAccuracy!];
+  }
+  return next;
+}
+
+/** Makes the browser download a file, as a link with `download` would. */
+function download(file: File) {
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(file);
+  a.download = file.name;
+  a.click();
+  // The download has started from the URL by the next task; keep it a while for slow browsers.
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }
 
 function percent(value: number): string {
