@@ -154,7 +154,7 @@ export class Classifier {
    * @param validation optional validation activations, evaluated after every epoch.
    * @param callbacks `onEpochEnd` after each epoch; `signal` stops at the next batch.
    * @throws ClassifierError `too-few-labels`, `no-images`, `busy` (a run is in progress),
-   *   `aborted`, `diverged` (loss became NaN or infinite).
+   *   `aborted`, `diverged` (the loss or a weight became NaN or infinite; checked every epoch).
    */
   async train(
     labels: string[],
@@ -195,7 +195,8 @@ export class Classifier {
           },
           onEpochEnd: async (epoch, logs = {}) => {
             if (failure) return;
-            if (!Number.isFinite(logs.loss)) {
+            // The loss alone can hide it: cross-entropy clips NaN probabilities to a finite 16.1.
+            if (!Number.isFinite(logs.loss) || !(await finiteWeights(head))) {
               failure = errors.diverged(epoch + 1);
               head.stopTraining = true;
               return;
@@ -340,6 +341,14 @@ function createHead(
   });
   head.compile({ optimizer: tf.train.adam(learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   return head;
+}
+
+/** Whether every weight of a model is finite: the sum of absolute values is NaN or infinite otherwise. */
+async function finiteWeights(model: tf.LayersModel): Promise<boolean> {
+  const total = tf.tidy(() => tf.addN(model.trainableWeights.map((w) => w.read().abs().sum())));
+  const [value] = await total.data();
+  total.dispose();
+  return Number.isFinite(value);
 }
 
 /** The highest-probability label index of each example: `[n, ...]` activations → n integers. */

@@ -56,7 +56,7 @@ export const errors = {
   diverged: (epoch: number) =>
     new ClassifierError(
       'diverged',
-      `Training stopped at epoch ${epoch}: the loss became NaN or infinite. Try a lower learning rate; the previous model (if any) is kept.`,
+      `Training stopped at epoch ${epoch}: the loss or the weights became NaN or infinite. Check the images, or try a lower learning rate; the previous model (if any) is kept.`,
     ),
   invalidImage: (source: string, cause: unknown) =>
     new ClassifierError('invalid-image', `Could not read the image ${source}: ${reason(cause)}`, { cause }),

@@ -127,5 +127,18 @@ describe('core: MobileNet cut and head, on the real model', function () {
     classifier.dispose();
   });
 
+  it('stops with diverged when the loss becomes NaN or infinite, keeping no head and leaking nothing', async () => {
+    const classifier = new Classifier(extractor);
+    const start = tensorCount();
+    // NaN activations (as from a corrupt input) make the very first loss NaN.
+    const xs = tf.fill([4, 7, 7, 256], NaN);
+    const error = await classifier.train(['a', 'b'], { activations: xs, labelIndices: [0, 1, 0, 1] }, null, { epochs: 3 }).catch((e) => e);
+    expect(error.code).to.equal('diverged');
+    expect(error.message).to.contain('epoch 1');
+    expect(classifier.trained).to.equal(false);
+    xs.dispose();
+    expect(tensorCount()).to.equal(start);
+  });
+
   after(() => extractor.dispose());
 });

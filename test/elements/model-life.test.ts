@@ -174,6 +174,42 @@ describe('<ml-classifier>: saving and loading', () => {
     expect(await settledTensorCount()).to.equal(start);
   });
 
+  it('predicts the same from a File, <img>, <canvas>, ImageBitmap, ImageData and a [h, w, 3] tensor', async () => {
+    const el = document.createElement('ml-classifier');
+    el.wasmPath = WASM_PATH;
+    el.src = `${TM_EXPORT}/model.json`;
+    const loaded = oneEvent(el, 'model-loaded');
+    document.body.append(el);
+    await loaded;
+    // An opaque PNG, decoded exactly the same way by every path.
+    const path = (await listShared(COLORS)).filter((p) => p.endsWith('.png'))[0];
+    const file = await sharedFile(`${COLORS}/${path}`);
+    const img = new Image();
+    img.src = URL.createObjectURL(file);
+    await img.decode();
+    const canvas = document.createElement('canvas');
+    [canvas.width, canvas.height] = [img.naturalWidth, img.naturalHeight];
+    const context = canvas.getContext('2d')!;
+    context.drawImage(img, 0, 0);
+    const bitmap = await createImageBitmap(file);
+    const pixels = context.getImageData(0, 0, canvas.width, canvas.height);
+    const tensor = tf.browser.fromPixels(canvas);
+    const start = tensorCount();
+    const results = [];
+    for (const input of [file, img, canvas, bitmap, pixels, tensor]) results.push(await el.predict(input));
+    expect(tensorCount()).to.equal(start);
+    const reference = results[0].scores;
+    expect(reference).to.have.length(18);
+    for (const r of results) {
+      expect(r.label).to.equal(results[0].label);
+      r.scores.forEach((s) => expect(s.probability).to.be.closeTo(reference.find((x) => x.label === s.label)!.probability, 1e-5));
+    }
+    expect(results.map((r) => r.source)).to.deep.equal([file.name, img.src, 'HTMLCanvasElement', 'ImageBitmap', 'ImageData', 'Tensor']);
+    tensor.dispose();
+    URL.revokeObjectURL(img.src);
+    el.remove();
+  });
+
   it('reports a model without labels by name, and keeps the element usable', async () => {
     const el = await create();
     const failed = oneEvent(el, 'failed');
