@@ -47,12 +47,12 @@ const PHASE_TEXT: Record<Phase, string> = {
  *
  * @summary Train and use an image classifier from a folder of photos.
  *
- * @fires data-loaded - {@link DataLoadedEvent} once the files are sorted into labels: `{ labels, counts, skipped }`.
- * @fires progress-changed - {@link ProgressChangedEvent} as each phase advances: `{ phase, done, total, loss?, accuracy? }`.
- * @fires trained - {@link TrainedEvent} when training finishes: `{ labels, accuracy, validationAccuracy, counts, history, backend, durationMs, phaseMs, skipped }`.
- * @fires predicted - {@link PredictedEvent} for each classified image: `{ source, label, confidence, scores }`.
- * @fires model-loaded - {@link ModelLoadedEvent} when a saved model has loaded (from `src` or `load()`): `{ source, labels, metadata }`.
- * @fires failed - {@link FailedEvent} when training, a prediction, saving, loading or the webcam fails: `{ code, message, during, source? }`.
+ * @fires {DataLoadedEvent} data-loaded - Once the files are sorted into labels: `{ labels, counts, skipped }`.
+ * @fires {ProgressChangedEvent} progress-changed - As each phase advances: `{ phase, done, total, loss?, accuracy? }`.
+ * @fires {TrainedEvent} trained - When training finishes: `{ labels, accuracy, validationAccuracy, counts, history, backend, durationMs, phaseMs, skipped }`.
+ * @fires {PredictedEvent} predicted - For each classified image: `{ source, label, confidence, scores }`.
+ * @fires {ModelLoadedEvent} model-loaded - When a saved model has loaded (from `src` or `load()`): `{ source, labels, metadata }`.
+ * @fires {FailedEvent} failed - When training, a prediction, saving, loading or the webcam fails: `{ code, message, during, source? }`.
  *
  * @csspart dropzone - The training and the classify drop zones.
  * @csspart button - The folder and image buttons.
@@ -66,6 +66,7 @@ const PHASE_TEXT: Record<Phase, string> = {
  * @cssprop [--ml-classifier-accent=#2563eb] - Buttons, focus ring and drop highlight.
  * @cssprop [--ml-classifier-surface=#ffffff] - Background.
  * @cssprop [--ml-classifier-text=#1f2937] - Text colour.
+ * @cssprop [--ml-classifier-muted=#4b5563] - Secondary text and chart axes.
  * @cssprop [--ml-classifier-radius=8px] - Corner radius.
  * @cssprop [--ml-classifier-font=system-ui, sans-serif] - Font family.
  */
