@@ -1,0 +1,157 @@
+// `npm run test:package` (after `npm run build`): what the npm package ships, and whether its
+// custom elements manifest, README and JSX typings describe the same element.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const read = (file) => readFileSync(path.join(root, file), 'utf8');
+const pkg = JSON.parse(read('package.json'));
+
+/** Files under `dir`, `/`-separated and relative to the repository root. */
+function listFiles(dir) {
+  return readdirSync(path.join(root, dir), { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
+}
+
+describe('npm package', () => {
+  // --ignore-scripts: no prepack rebuild; npm test has just built dist/.
+  const [packed] = JSON.parse(
+    execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }),
+  );
+  const shipped = packed.files.map((f) => f.path).sort();
+
+  it('ships exactly the bundle, the wasm files, the unbundled build with types, the manifest and the README', () => {
+    const sources = listFiles('src').filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+    const expected = [
+      'package.json',
+      'README.md',
+      ...(existsSync(path.join(root, 'LICENSE')) ? ['LICENSE'] : []),
+      'custom-elements.json',
+      'dist/ml-classifier.js',
+      'dist/ml-classifier.js.map',
+      'dist/tfjs-backend-wasm.wasm',
+      'dist/tfjs-backend-wasm-simd.wasm',
+      'dist/tfjs-backend-wasm-threaded-simd.wasm',
+      // One .js and one .d.ts per source file; anything else in dist/esm is stale.
+      ...sources.flatMap((f) => {
+        const base = `dist/esm/${f.slice('src/'.length, -'.ts'.length)}`;
+        return [`${base}.js`, `${base}.d.ts`];
+      }),
+    ].sort();
+    assert.deepEqual(shipped, expected);
+  });
+
+  it('every "exports" target and package.json entry field is a shipped file', () => {
+    const targets = Object.values(pkg.exports).flatMap((t) => (typeof t === 'string' ? [t] : Object.values(t)));
+    for (const field of ['main', 'module', 'types', 'unpkg', 'jsdelivr', 'customElements']) targets.push(pkg[field]);
+    for (const target of targets) assert.ok(shipped.includes(target.replace(/^\.\//, '')), `${target} is not in the package`);
+  });
+
+  it('the main entry types need no React, Preact or Vue (only ml-classifier/react, /preact, /vue do)', () => {
+    const declarations = shipped.filter((f) => f.endsWith('.d.ts') && !f.startsWith('dist/esm/jsx/'));
+    for (const file of declarations) {
+      assert.doesNotMatch(read(file), /from ['"](react|preact|vue)(\/[^'"]*)?['"]/, file);
+    }
+  });
+
+  it('the bundle imports nothing: Lit, TensorFlow.js and csv-parse are inside', () => {
+    // Minified: `import"x"`, `from"x"`, or `import("x")` (not `Buffer.from(" ")`); any bare
+    // specifier would need a resolver.
+    const bare = read('dist/ml-classifier.js').match(/(?<![.\w$])(?:from\s*|import\s*\(?\s*)["'](?![./])[^"']+["']/g);
+    assert.equal(bare, null);
+  });
+});
+
+describe('custom elements manifest', () => {
+  const manifest = JSON.parse(read('custom-elements.json'));
+  const element = manifest.modules.flatMap((m) => m.declarations ?? []).find((d) => d.tagName === 'ml-classifier');
+  const readme = read('README.md');
+  /** The README's lines between a `### title` heading and the next heading. */
+  const section = (title) => {
+    const start = readme.indexOf(`\n### ${title}\n`);
+    assert.ok(start >= 0, `README has a "### ${title}" section`);
+    return readme.slice(start + 1).split('\n').slice(1).join('\n').split(/\n#{2,3} /)[0];
+  };
+  /** First and second cells of each body row of a Markdown table, backticks removed. */
+  const tableRows = (text) =>
+    text
+      .split('\n')
+      .filter((l) => l.startsWith('|') && !/^\|\s*(-{3,}|(attribute|method|event)\b)/.test(l))
+      .map((l) => l.split('|').slice(1, 3).map((c) => c.trim().replace(/`/g, '')));
+  const backticked = (text) => [...text.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
+
+  it('is generated, into package.json "customElements", with the element class and its module', () => {
+    assert.equal(pkg.customElements, 'custom-elements.json');
+    assert.ok(element, 'ml-classifier is declared');
+    assert.equal(element.name, 'MlClassifier');
+    const mod = manifest.modules.find((m) => m.declarations?.includes(element));
+    assert.equal(mod.path, 'dist/esm/elements/ml-classifier.js');
+  });
+
+  it('has attributes mapped to properties, typed events, parts and custom properties', () => {
+    assert.ok(element.attributes.length > 0);
+    for (const a of element.attributes) assert.ok(a.fieldName, `attribute ${a.name} has a property`);
+    assert.ok(element.events.length > 0);
+    for (const e of element.events) assert.match(e.type?.text ?? '', /^\w+Event$/, `event ${e.name} has its class as type`);
+    assert.ok(element.cssParts.length > 0);
+    assert.ok(element.members.every((m) => m.privacy !== 'private'), 'private members are left out');
+  });
+
+  it('lists every custom property the styles declare', () => {
+    const styles = listFiles('src/elements').filter((f) => f.endsWith('.styles.ts')).map(read).join('\n');
+    const declared = [...new Set([...styles.matchAll(/(--ml-classifier-[\w-]+)\s*:/g)].map((m) => m[1]))].sort();
+    assert.deepEqual(element.cssProperties.map((p) => p.name).sort(), declared);
+  });
+
+  it("agrees with the README's attribute and property table", () => {
+    const rows = tableRows(section('Attributes and properties'));
+    const readmeAttributes = rows
+      .filter(([attribute]) => attribute !== '–')
+      .map(([attribute, property]) => `${attribute.replace(/\s*\(.*\)$/, '')} → ${property}`)
+      .sort();
+    const manifestAttributes = element.attributes.map((a) => `${a.name} → ${a.fieldName}`).sort();
+    assert.deepEqual(readmeAttributes, manifestAttributes);
+  });
+
+  it('names every public property in the README (read-only ones may be in the text below the table)', () => {
+    const fields = element.members.filter((m) => m.kind === 'field' && !m.static).map((m) => m.name);
+    const named = backticked(section('Attributes and properties'));
+    for (const field of fields) assert.ok(named.includes(field), `README names property ${field}`);
+  });
+
+  it("agrees with the README's methods table", () => {
+    const methods = element.members.filter((m) => m.kind === 'method' && !m.static).map((m) => m.name).sort();
+    assert.deepEqual(tableRows(section('Methods')).map(([m]) => m.replace(/\(.*$/, '')).sort(), methods);
+  });
+
+  it("agrees with the README's events table", () => {
+    assert.deepEqual(tableRows(section('Events')).map(([e]) => e).sort(), element.events.map((e) => e.name).sort());
+  });
+
+  it("agrees with the README's parts and custom properties", () => {
+    const styling = section('Styling');
+    const parts = backticked(styling.slice(styling.indexOf('Parts:'), styling.indexOf('Custom properties')));
+    assert.deepEqual(parts.sort(), element.cssParts.map((p) => p.name).sort());
+    const cssProperties = backticked(styling).filter((n) => n.startsWith('--'));
+    assert.deepEqual(cssProperties.sort(), element.cssProperties.map((p) => p.name).sort());
+  });
+
+  it('matches the JSX and Vue typings (src/jsx/types.ts): settable properties, dashed attributes, events', () => {
+    const types = read('src/jsx/types.ts');
+    const union = (name) => [...types.match(new RegExp(`type ${name} =([^;]+);`))[1].matchAll(/'([^']+)'/g)].map((m) => m[1]).sort();
+    const settable = element.members
+      .filter((m) => m.kind === 'field' && !m.static && !m.readonly && m.name !== 'status')
+      .map((m) => m.name)
+      .sort();
+    assert.deepEqual(union('MlClassifierSettable'), settable);
+    assert.deepEqual(union('MlClassifierEventName'), element.events.map((e) => e.name).sort());
+    const dashed = element.attributes.filter((a) => a.name.includes('-')).map((a) => a.name).sort();
+    const typedDashed = [...types.matchAll(/^\s+'([a-z]+-[a-z-]+)'\?:/gm)].map((m) => m[1]).sort();
+    assert.deepEqual(typedDashed, dashed);
+  });
+});
