@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs';
-import { selectBackend, type BackendPreference } from './core/backend.js';
+import { recoverFromContextLoss, selectBackend, watchContextLoss, type BackendPreference } from './core/backend.js';
 import { Classifier, DEFAULT_TRAIN_OPTIONS, type Prediction, type TrainingHistory, type TrainOptions } from './core/classifier.js';
 import { errors } from './core/errors.js';
 import { CUT_LAYER, DEFAULT_MODEL_URL, loadMobileNet } from './core/feature-extractor.js';
@@ -100,6 +100,11 @@ export class Trainer {
   /** What the classifier holds: the base model's URL and backend; `saved` for a loaded saved model, which training replaces. */
   private loaded: { modelUrl: string; backend: string; saved?: boolean } | undefined;
   private running: AbortController | undefined;
+  /** Set when the classifier's WebGL context is lost; the next call recovers. */
+  private lost = false;
+  private unwatch = () => {};
+  /** The backend preference the classifier was made with, to recover from a lost context the same way. */
+  private preference: Pick<TrainerOptions, 'backend' | 'wasmPath'> = {};
   /** The metadata of a loaded model, kept when it is saved again; undefined for a model trained here. */
   private metadata: ModelMetadata | undefined;
 
@@ -120,7 +125,8 @@ export class Trainer {
    * @param hooks `onDataLoaded` once the files are sorted into labels; `onProgress` during the
    *   run; `signal` aborts it.
    * @throws ClassifierError `busy`, `too-few-labels`, `no-images`, `model-load-failed`,
-   *   `backend-unavailable`, `aborted`, `diverged`.
+   *   `backend-unavailable`, `aborted`, `diverged`, `context-lost` (the WebGL context was lost;
+   *   the model is dropped and a fresh backend selected, so training again works).
    */
   async train(
     files: FileWithPath[],
@@ -129,6 +135,8 @@ export class Trainer {
   ): Promise<TrainedDetail> {
     if (this.running) throw errors.busy();
     if (hooks.signal?.aborted) throw errors.aborted();
+    // Lost while idle: nothing to report, a new model is about to be made.
+    if (this.lost) await this.recover(options);
     const controller = new AbortController();
     this.running = controller;
     const abort = () => controller.abort();
@@ -208,6 +216,12 @@ export class Trainer {
         train.activations.dispose();
         validation.activations.dispose();
       }
+    } catch (error) {
+      // A lost context surfaces as an abort; its tensors are garbage, so free them before recovering.
+      activations?.dispose();
+      activations = undefined;
+      if (this.lost) throw errors.contextLost(await this.recover(options));
+      throw error;
     } finally {
       activations?.dispose();
       hooks.signal?.removeEventListener('abort', abort);
@@ -225,6 +239,7 @@ export class Trainer {
   async predict(input: ImageBitmapSource | tf.Tensor3D, source = describe(input)): Promise<PredictedDetail> {
     // Held across the decode's await: a run that starts meanwhile replaces this.classifier only
     // once its new model has loaded, and then this one's head is freed (predict says not-trained).
+    if (this.lost) throw errors.contextLost(await this.recover(this.preference));
     const classifier = this.classifier;
     if (!classifier?.trained) throw errors.notTrained();
     let image: ImageInput;
@@ -233,7 +248,10 @@ export class Trainer {
     } catch (cause) {
       throw errors.invalidImage(source, decodeFailureReason(cause));
     }
-    return { source, ...(await classifier.predict(image)) };
+    const prediction = await classifier.predict(image);
+    // A context lost meanwhile gave zeros, not a prediction.
+    if (this.lost) throw errors.contextLost(await this.recover(this.preference));
+    return { source, ...prediction };
   }
 
   /**
@@ -264,6 +282,7 @@ export class Trainer {
    */
   async load(source: string | readonly File[], options: Pick<TrainerOptions, 'backend' | 'wasmPath'> = {}): Promise<ModelMetadata> {
     if (this.running) throw errors.busy();
+    if (this.lost) await this.recover(options);
     const controller = new AbortController();
     this.running = controller;
     try {
@@ -274,9 +293,7 @@ export class Trainer {
         next.dispose();
         throw errors.aborted();
       }
-      this.classifier?.dispose();
-      this.classifier = next;
-      this.loaded = { modelUrl: typeof source === 'string' ? source : 'files', backend, saved: true };
+      this.use(next, { modelUrl: typeof source === 'string' ? source : 'files', backend, saved: true }, options);
       this.metadata = metadata;
       return metadata;
     } finally {
@@ -292,9 +309,33 @@ export class Trainer {
   /** Aborts any run and frees every tensor (base model and head). */
   dispose(): void {
     this.abort();
+    this.unwatch();
     this.classifier?.dispose();
     this.classifier = undefined;
     this.loaded = undefined;
+  }
+
+  /** Replaces the classifier (freeing the old one) and watches the new one's WebGL context, if any. */
+  private use(next: Classifier, loaded: NonNullable<Trainer['loaded']>, preference: Pick<TrainerOptions, 'backend' | 'wasmPath'>) {
+    this.classifier?.dispose();
+    this.classifier = next;
+    this.loaded = loaded;
+    this.preference = { backend: preference.backend, wasmPath: preference.wasmPath };
+    this.unwatch();
+    this.unwatch = watchContextLoss(() => {
+      this.lost = true;
+      this.running?.abort();
+    });
+  }
+
+  /** After a lost WebGL context: drops the model (its weights went with the context) and starts a fresh backend. */
+  private async recover(preference: Pick<TrainerOptions, 'backend' | 'wasmPath'>): Promise<string> {
+    this.unwatch();
+    this.classifier?.dispose();
+    this.classifier = undefined;
+    this.loaded = undefined;
+    this.lost = false;
+    return recoverFromContextLoss(preference.backend ?? 'auto', preference.wasmPath);
   }
 
   /** The classifier for these options: the current one, or a new one once its model has loaded (the old one is kept until then). */
@@ -308,9 +349,7 @@ export class Trainer {
       next.dispose();
       throw errors.aborted();
     }
-    this.classifier?.dispose();
-    this.classifier = next;
-    this.loaded = { modelUrl, backend };
+    this.use(next, { modelUrl, backend }, options);
     return next;
   }
 }

@@ -69,9 +69,54 @@ async function trySetBackend(name: string): Promise<boolean> {
   }
 }
 
+/** The WebGL context of the active backend, or undefined when it is not WebGL. */
+function webglContext(): WebGLRenderingContext | undefined {
+  return (tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext } }).gpgpu?.gl;
+}
+
+/**
+ * Calls `onLost` once if the active backend's WebGL context is lost (a GPU reset, a driver crash,
+ * the browser reclaiming GPU memory). Does nothing on other backends.
+ *
+ * @returns a function that stops watching.
+ */
+export function watchContextLoss(onLost: () => void): () => void {
+  const gl = webglContext();
+  if (!gl) return () => {};
+  const lost = () => {
+    // tfjs reads tensors by polling a fence, and a lost context never signals one, so every
+    // pending and later `data()` would wait forever. Signalling them on the dead context lets
+    // them finish (with zeros), so the run reaches its abort check and frees its tensors.
+    if ('ALREADY_SIGNALED' in gl) (gl as WebGL2RenderingContext).clientWaitSync = () => WebGL2RenderingContext.ALREADY_SIGNALED;
+    onLost();
+  };
+  gl.canvas.addEventListener('webglcontextlost', lost, { once: true });
+  return () => gl.canvas.removeEventListener('webglcontextlost', lost);
+}
+
+/**
+ * Replaces a WebGL backend whose context was lost with a fresh one (a new canvas and context),
+ * then selects a backend again as `preference` says; `auto` falls back to WASM or CPU if WebGL
+ * cannot start again. Every tensor of the lost backend must be disposed first: their data went
+ * with the context.
+ *
+ * @returns the backend now active.
+ * @throws ClassifierError `backend-unavailable` when no backend the preference allows can start.
+ */
+export async function recoverFromContextLoss(preference: BackendPreference, wasmPath?: string): Promise<string> {
+  const factory = tf.findBackendFactory('webgl');
+  if (factory) {
+    tf.removeBackend('webgl');
+    // tfjs-backend-webgl registers itself with priority 2.
+    tf.registerBackend('webgl', factory, 2);
+  }
+  autoChoice = undefined;
+  return selectBackend(preference, wasmPath);
+}
+
 /** The unmasked renderer string of the WebGL context tfjs uses, or '' when the browser hides it. */
 function webglRenderer(): string {
-  const gl = (tf.backend() as unknown as { gpgpu?: { gl?: WebGLRenderingContext } }).gpgpu?.gl;
+  const gl = webglContext();
   const info = gl?.getExtension('WEBGL_debug_renderer_info');
   return info ? String(gl!.getParameter(info.UNMASKED_RENDERER_WEBGL)) : '';
 }

@@ -12,6 +12,7 @@ export type ClassifierErrorCode =
   | 'busy'
   | 'aborted'
   | 'diverged'
+  | 'context-lost'
   | 'invalid-image';
 
 /** Thrown by the core and the data pipeline; the element re-emits it as a `failed` event. */
@@ -57,6 +58,11 @@ export const errors = {
     new ClassifierError(
       'diverged',
       `Training stopped at epoch ${epoch}: the loss or the weights became NaN or infinite. Check the images, or try a lower learning rate; the previous model (if any) is kept.`,
+    ),
+  contextLost: (backend: string) =>
+    new ClassifierError(
+      'context-lost',
+      `The GPU's WebGL context was lost during training (a GPU reset, or the browser reclaimed GPU memory). The model was dropped and the ${backend} backend is ready: train again.`,
     ),
   invalidImage: (source: string, cause: unknown) =>
     new ClassifierError('invalid-image', `Could not read the image ${source}: ${reason(cause)}`, { cause }),
