@@ -46,6 +46,6 @@ describe('end to end: pexel-images folder through the folder input', () => {
     expect(correct).to.be.at.least(4);
     for (const p of predictions) expect(p.scores.reduce((s, x) => s + x.probability, 0)).to.be.closeTo(1, 1e-5);
     await el.updateComplete;
-    expect(el.shadowRoot!.querySelectorAll('[part~="predictions"] li')).to.have.length(5);
+    expect(el.shadowRoot!.querySelectorAll('[part~="predictions"] > li')).to.have.length(5);
   });
 });
