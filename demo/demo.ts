@@ -10,7 +10,7 @@ fetch(SHARED_MODEL, { method: 'HEAD' }).then((response) => {
   append('model-url', element.modelUrl);
 });
 
-for (const type of ['data-loaded', 'progress-changed', 'trained', 'predicted', 'failed'] as const) {
+for (const type of ['data-loaded', 'progress-changed', 'trained', 'predicted', 'model-loaded', 'failed'] as const) {
   element.addEventListener(type, (event) => append(type, (event as CustomEvent).detail));
 }
 

@@ -51,7 +51,7 @@ export function renderConfusionMatrix(
                 return html`<td class=${count ? kind : ''} style="--share: ${Math.round(share * 100)}%">
                   ${count
                     ? html`<button type="button" class="cell" aria-pressed=${pressed ? 'true' : 'false'}
-                        aria-label="${count} ${labels[actual]} image(s) predicted as ${labels[predicted]}"
+                        aria-label="${count} image(s) of ${labels[actual]} predicted as ${labels[predicted]}"
                         @click=${() => onSelect({ actual, predicted })}>${count}</button>`
                     : '0'}
                 </td>`;

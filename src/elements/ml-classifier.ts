@@ -75,7 +75,7 @@ export class MlClassifier extends LitElement {
   static override styles = styles;
 
   /** URL of a MobileNet v1 0.25 224 tfjs layers `model.json` (weights next to it). Default: the public tfjs-models copy. */
-  @property({ attribute: 'model-url' }) modelUrl = DEFAULT_MODEL_URL;
+  @property({ attribute: 'model-url' }) modelUrl: string = DEFAULT_MODEL_URL;
   /**
    * URL of a saved model's `model.json` (ours or a Teachable Machine image model, `metadata.json`
    * beside it) or `indexeddb://name`. Setting it loads that model for prediction (see `load()`).
@@ -95,7 +95,7 @@ export class MlClassifier extends LitElement {
    * Folder URL (trailing slash) of `tfjs-backend-wasm*.wasm`. Default: the folder this module was
    * loaded from, where the build puts them next to `ml-classifier.js`.
    */
-  @property({ attribute: 'wasm-path' }) wasmPath = new URL('./', import.meta.url).href;
+  @property({ attribute: 'wasm-path' }) wasmPath: string = new URL('./', import.meta.url).href;
   /** Share (0-1) of each label held out for validation when the folder has no validation folder. */
   @property({ type: Number, attribute: 'validation-split' }) validationSplit: number = DEFAULT_ORGANIZE_OPTIONS.validationSplit;
   /** Seed of that held-out draw: the same seed and files give the same split. */
@@ -440,7 +440,7 @@ export class MlClassifier extends LitElement {
     if (!cell) return nothing;
     const [actual, predicted] = [r.labels[cell.actual], r.labels[cell.predicted]];
     return html`<figure class="cell-images">
-      <figcaption>${this.cellThumbnails.length} ${actual} image(s) predicted as ${predicted}</figcaption>
+      <figcaption>${this.cellThumbnails.length} image(s) of “${actual}” predicted as “${predicted}”</figcaption>
       <ul>${this.cellThumbnails.map((t) => html`<li><img src=${t.url} alt=${t.path} title=${t.path} /></li>`)}</ul>
     </figure>`;
   }
