@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { disposeLayersModel } from './classifier.js';
 import { errors } from './errors.js';
 import { foldBatchNorm } from './fold-batch-norm.js';
+import { baseModelCacheKey, loadCachedModel, storeCachedModel } from './model-cache.js';
 import { INPUT_SIZE } from './preprocess.js';
 
 /** The public tfjs-models copy of MobileNet v1 0.25 224 (ImageNet), a tfjs layers model. */
@@ -37,15 +38,36 @@ export interface FeatureExtractor {
  * before them ({@link foldBatchNorm}): the same activations up to float32 rounding, ~1.3x faster
  * on the wasm backend. The loaded model's own weights are freed before this returns.
  *
+ * **Cache.** An http(s) model is kept in IndexedDB after its first successful load, as fetched
+ * (before cutting and folding), so later loads, in this page or the next visit, make no network
+ * request and work offline. The key is {@link baseModelCacheKey}: `indexeddb://ml-classifier-base/`
+ * followed by the absolute model URL with `://` written as `/`, in TensorFlow.js's `tensorflowjs`
+ * database. A cached model is never compared with the server's: when the files at a URL change,
+ * give them a new URL (a versioned folder) or clear the cache with
+ * `clearBaseModelCache(modelUrl)` (from `./model-cache.js`), `tf.io.removeModel(key)`, or the browser's site-data
+ * settings. A missing, unreadable or damaged entry is fetched again and rewritten; a refused write
+ * (quota, private mode, no IndexedDB) only means no cache.
+ *
  * @throws ClassifierError `model-load-failed` when the files cannot be fetched or parsed, or the
  *   model has no layer named `conv_pw_13_relu`.
  */
 export async function loadMobileNet(modelUrl: string = DEFAULT_MODEL_URL): Promise<FeatureExtractor> {
-  let full: tf.LayersModel;
-  try {
-    full = await tf.loadLayersModel(modelUrl);
-  } catch (cause) {
-    throw errors.modelLoadFailed(modelUrl, cause);
+  const cacheKey = baseModelCacheKey(modelUrl);
+  let full = cacheKey ? await loadCachedModel(cacheKey) : undefined;
+  /** The files as fetched, kept to be cached once the model has proved usable. */
+  let fetched: tf.io.ModelArtifacts | undefined;
+  if (!full) {
+    try {
+      if (cacheKey) {
+        // The http handler always has load(); the type makes every handler's optional.
+        fetched = await tf.io.http(modelUrl).load!();
+        full = await tf.loadLayersModel(tf.io.fromMemory(fetched));
+      } else {
+        full = await tf.loadLayersModel(modelUrl);
+      }
+    } catch (cause) {
+      throw errors.modelLoadFailed(modelUrl, cause);
+    }
   }
   let model: tf.LayersModel;
   try {
@@ -57,6 +79,8 @@ export async function loadMobileNet(modelUrl: string = DEFAULT_MODEL_URL): Promi
     // The cut shares the full model's weights, and the folded copy has its own.
     full.dispose();
   }
+  // Awaited so that the next load finds it; storeCachedModel never throws.
+  if (cacheKey && fetched) await storeCachedModel(cacheKey, fetched);
   const activationShape = (model.outputs[0].shape as number[]).slice(1);
   return {
     inputSize: INPUT_SIZE,
