@@ -1,0 +1,110 @@
+/**
+ * The pipeline's page of `npm run bench`: each step on `window.bench` measures the project's
+ * public code (`<ml-classifier>`, `Classifier`, `loadMobileNet`, `decodeImage`, `selectBackend`)
+ * and returns plain numbers; `bench/run.mjs` calls the steps and builds the report. The naive
+ * baseline runs in its own page (`naive.ts`) on stock TensorFlow.js.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { Classifier, decodeImage, loadMobileNet, preprocess, selectBackend, type BackendPreference, type MlClassifier, type TrainedDetail } from '../src/ml-classifier.js';
+import { MODEL_URL, WASM_PATH, Watch, environment, files, median, photos, takeFiles, time, type Usage } from './common.js';
+
+/** Decoded pixels of a set's first photos, kept by {@link decode} for {@link activations}. */
+const decoded = new Map<string, ImageData[]>();
+
+/** Loads the base model once on `auto` and runs one image, so the first timed step is not also the page's first tfjs work. */
+async function warmUp(): Promise<string> {
+  const backend = await selectBackend('auto', WASM_PATH);
+  const extractor = await loadMobileNet(MODEL_URL);
+  tf.tidy(() => extractor.activations(tf.zeros([1, 224, 224, 3])).dataSync());
+  extractor.dispose();
+  return backend;
+}
+
+/**
+ * `decodeImage` (file → `ImageData`, short side 224) on a set's first `limit` photos, one at a
+ * time. (The naive decode is timed inside the naive run, which decodes every photo anyway.)
+ */
+async function decode(name: string, limit: number): Promise<{ path: string; ms: number }[]> {
+  const times: { path: string; ms: number }[] = [];
+  const pixels: ImageData[] = [];
+  for (const { file, path } of photos(name).slice(0, limit)) {
+    const t = performance.now();
+    pixels.push(await decodeImage(file));
+    times.push({ path, ms: performance.now() - t });
+  }
+  decoded.set(name, pixels);
+  return times;
+}
+
+/**
+ * Activations on one backend: `loadMobileNet`, then the median over `reps` of
+ * - bare: the cut model's `predict` on a ready-made, preprocessed batch of `count` images, to data;
+ * - pipeline: `Classifier.activations` on the same images' decoded pixels (preprocessing and
+ *   batching by 32 included), to data;
+ * after one untimed pass of each (WebGL compiles its shaders then; `firstMs` is that pass).
+ */
+async function activations(preference: BackendPreference, name: string, count: number, reps: number) {
+  let backend: string;
+  try {
+    backend = await selectBackend(preference, WASM_PATH);
+  } catch (error) {
+    return { preference, error: String(error) };
+  }
+  const pixels = (decoded.get(name) ?? []).slice(0, count);
+  if (pixels.length < count) throw new Error(`decode ${count} photos of ${name} first`);
+  let t = performance.now();
+  const classifier = new Classifier(await loadMobileNet(MODEL_URL));
+  const loadMs = performance.now() - t;
+  const batch = tf.tidy(() => tf.stack(pixels.map((p) => preprocess(p))) as tf.Tensor4D);
+  const bare = async () => {
+    const out = classifier.extractor.activations(batch);
+    await out.data();
+    out.dispose();
+  };
+  const pipeline = async () => (await classifier.activations(pixels)).dispose();
+  try {
+    const firstMs = await time(pipeline);
+    await bare();
+    const bareMs: number[] = [];
+    const pipelineMs: number[] = [];
+    for (let r = 0; r < reps; r++) {
+      bareMs.push(await time(bare));
+      pipelineMs.push(await time(pipeline));
+    }
+    return { preference, backend, images: count, loadMs, firstMs, bareMs, pipelineMs, bareMsPerImage: median(bareMs) / count, pipelineMsPerImage: median(pipelineMs) / count };
+  } finally {
+    batch.dispose();
+    classifier.dispose();
+  }
+}
+
+/** A set's files handed to a fresh `<ml-classifier>` (backend `auto`), watched until its `trained` event and its removal. */
+async function run(name: string, epochs?: number): Promise<{ wallMs: number; detail: TrainedDetail; usage: Usage }> {
+  const watch = new Watch();
+  watch.start();
+  const el = document.createElement('ml-classifier') as MlClassifier;
+  el.modelUrl = MODEL_URL;
+  el.wasmPath = WASM_PATH;
+  if (epochs) el.epochs = epochs;
+  let phase = '';
+  el.addEventListener('progress-changed', (e) => {
+    watch.sample();
+    // Phase changes show in the runner's output with BENCH_DEBUG=1.
+    if (e.detail.phase !== phase) console.debug(`${name}: ${(phase = e.detail.phase)}`);
+  });
+  document.body.append(el);
+  await el.updateComplete;
+  let end = 0;
+  el.addEventListener('trained', () => (end = performance.now()), { once: true });
+  const t = performance.now();
+  const detail = await el.train(files(name));
+  const wallMs = end - t;
+  const usage = await watch.stop(async () => {
+    el.remove();
+    // Removal frees the model in a microtask; give it a task.
+    await new Promise((resolve) => setTimeout(resolve));
+  });
+  return { wallMs, detail, usage };
+}
+
+Object.assign(window, { bench: { environment, takeFiles, warmUp, decode, activations, run } });

@@ -1,0 +1,262 @@
+#!/usr/bin/env node
+// `npm run bench [-- --quick]`: measures the pipeline against a naive baseline in headless
+// Chromium on the real MobileNet and the data sets in ../shared, prints a table with every target
+// (PASS/FAIL; a missed target does not fail the process) and writes bench-results/latest.json.
+//
+// Two pages on two origins (localhost and 127.0.0.1), hence two renderer processes: the pipeline's
+// (the project's code) and the naive baseline's (stock tfjs, no project kernels), so neither's
+// heap, main thread or registered kernels count for the other. Steps run one at a time,
+// alternating the two, on the same files.
+//
+// --quick: the pexel set and a 200-photo subset of sign-language (20 per label), fewer repetitions.
+// --no-build: measure dist/ml-classifier.js as it is (by default it is rebuilt when older than src/).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { startDevServer } from '@web/dev-server';
+import { esbuildPlugin } from '@web/dev-server-esbuild';
+import puppeteer from 'puppeteer-core';
+import { serveShared, sharedDir, tfjsPrebundled } from '../tools/dev-server-plugins.mjs';
+import { best, decodeSummary, format, runSummary, targets } from './report.mjs';
+
+const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
+const quick = process.argv.includes('--quick');
+/** How much is measured. Sign-language photos are 0.01 MP, so a sample gives their per-image decode figures. */
+const plan = {
+  quick,
+  pexelReps: quick ? 1 : 2,
+  signLimit: quick ? 200 : null, // photos in the end-to-end sign-language runs; null: all
+  decodeSign: quick ? 100 : 200,
+  backendReps: quick ? 3 : 5, // batches timed per backend (webgl and cpu: at most 3, they are slow)
+  backendImages: 32,
+  cpuImages: 8, // the CPU backend takes ~90 ms per image
+};
+const PEXEL = 'datasets/dataset-tutorial-for-image-classification/pexel-images';
+const SIGN = 'datasets/sign-language-digits';
+
+const log = (line) => process.stderr.write(`${line}\n`);
+
+/** Files under `../shared/<folder>`, relative to it, sorted, `/`-separated. */
+async function listShared(folder) {
+  const dir = path.join(sharedDir, folder);
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((e) => e.isFile())
+    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
+    .sort();
+}
+
+/** The first `perLabel` photos of each `<label>/` folder, for a subset that keeps every label. */
+function subset(paths, perLabel) {
+  const taken = {};
+  return paths.filter((p) => /\.(jpe?g|png)$/i.test(p) && (taken[p.split('/')[0]] = (taken[p.split('/')[0]] ?? 0) + 1) <= perLabel);
+}
+
+/** dist/ml-classifier.js, rebuilt first when missing or older than a file under src/; its sizes. */
+async function bundleSize() {
+  const file = path.join(root, 'dist/ml-classifier.js');
+  const built = await stat(file).then((s) => s.mtimeMs, () => 0);
+  const sources = await readdir(path.join(root, 'src'), { recursive: true, withFileTypes: true });
+  const newest = Math.max(...(await Promise.all(sources.filter((e) => e.isFile()).map((e) => stat(path.join(e.parentPath, e.name)).then((s) => s.mtimeMs)))));
+  let note = '';
+  if (process.argv.includes('--no-build')) note = built ? 'not rebuilt (--no-build)' : 'no bundle (--no-build)';
+  else if (newest > built) {
+    log('· dist/ml-classifier.js is missing or older than src/: npx rollup -c');
+    const build = spawnSync('npx', ['rollup', '-c'], { cwd: root, encoding: 'utf8' });
+    if (build.status !== 0) {
+      log(build.stderr);
+      note = built ? 'rollup failed: size of the older build' : 'rollup failed, no bundle';
+    }
+  }
+  const bytes = await readFile(file).catch(() => null);
+  return { bytes: bytes?.length ?? 0, gzipBytes: bytes ? gzipSync(bytes, { level: 9 }).length : 0, note };
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address();
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** Opens one of the bench pages and waits for its `window.bench`; page errors go to stderr. */
+async function openPage(browser, url, tag) {
+  const page = await browser.newPage();
+  const shown = process.env.BENCH_DEBUG ? ['error', 'warn', 'debug', 'log'] : ['error', 'warn'];
+  page.on('console', (m) => shown.includes(m.type()) && log(`  [${tag} ${m.type()}] ${m.text()}`));
+  let broken;
+  const failed = new Promise((_, reject) => (broken = reject));
+  page.on('pageerror', (e) => {
+    log(`  [${tag} page error] ${e.message}`);
+    broken(new Error(`${tag} page: ${e.message}`)); // e.g. a module that does not load: fail now, not at the timeout
+  });
+  await page.goto(url);
+  await Promise.race([page.waitForFunction(() => 'bench' in window, { timeout: 60000 }), failed]);
+  return page;
+}
+
+/**
+ * Calls `window.bench[step](...args)` in a page, brought to the front first: a background tab
+ * gets no animation frames, and tfjs's `fit` waits for them between batches.
+ */
+async function call(page, step, ...args) {
+  await page.bringToFront();
+  return page.evaluate((s, a) => window.bench[s](...a), step, args);
+}
+
+/** Sets real files on the page's `#files` input, as a file picker would, and names the set. */
+async function handOver(page, name, folder, paths) {
+  const input = await page.$('#files');
+  await input.uploadFile(...paths.map((p) => path.join(sharedDir, folder, p)));
+  await input.dispose();
+  const top = folder.split('/').pop();
+  return call(page, 'takeFiles', name, paths.map((p) => `${top}/${p}`));
+}
+
+/** Runs and times one step, with a progress line on stderr. */
+async function step(label, f) {
+  const t = Date.now();
+  process.stderr.write(`· ${label} … `);
+  const result = await f();
+  process.stderr.write(`${((Date.now() - t) / 1000).toFixed(1)} s\n`);
+  return result;
+}
+
+function gitCommit() {
+  try {
+    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
+    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: root, encoding: 'utf8' }).trim();
+    return dirty ? `${head} + uncommitted changes in src/` : head;
+  } catch {
+    return 'unknown';
+  }
+}
+
+async function main() {
+  const started = Date.now();
+  const pexelPaths = await listShared(PEXEL);
+  const signAll = await listShared(SIGN);
+  // A folder pick hands over everything in it, notes included (the pipeline skips them).
+  const signPaths = plan.signLimit ? subset(signAll, plan.signLimit / 10) : signAll;
+  // Both pages read the same files; read them once here so neither meets them cold on disk.
+  for (const [folder, paths] of [[PEXEL, pexelPaths], [SIGN, signAll]]) {
+    await Promise.all(paths.map((p) => readFile(path.join(sharedDir, folder, p))));
+  }
+
+  const bundle = await step('bundle size', bundleSize);
+  const port = await freePort();
+  const server = await startDevServer({
+    config: {
+      rootDir: root,
+      port,
+      hostname: '127.0.0.1',
+      nodeResolve: { exportConditions: ['production'] }, // Lit's production build, as in the bundle
+      middleware: [serveShared],
+      plugins: [tfjsPrebundled, esbuildPlugin({ ts: true, tsconfig: path.join(root, 'tsconfig.json') })],
+    },
+    readCliArgs: false,
+    readFileConfig: false,
+    logStartMessage: false,
+    autoExitProcess: false,
+  });
+  const browser = await puppeteer.launch({
+    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+    headless: true,
+    protocolTimeout: 60 * 60 * 1000, // the full sign-language runs take minutes
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+      '--enable-precise-memory-info', // exact performance.memory for the heap peaks
+      '--js-flags=--expose-gc', // a collection before each watched run
+      // Two pages are open; the idle one must not slow the working one's timers.
+      '--disable-background-timer-throttling',
+      '--disable-renderer-backgrounding',
+      '--disable-backgrounding-occluded-windows',
+    ],
+  });
+  try {
+    const pipeline = await openPage(browser, `http://localhost:${port}/bench/pipeline.html`, 'pipeline');
+    const naive = await openPage(browser, `http://127.0.0.1:${port}/bench/naive.html`, 'naive');
+    const env = await call(pipeline, 'environment');
+    for (const page of [pipeline, naive]) {
+      await handOver(page, 'pexel', PEXEL, pexelPaths);
+      await handOver(page, 'sign', SIGN, signPaths);
+    }
+    const backend = await step('warm-up (pipeline page)', () => call(pipeline, 'warmUp'));
+    await step(`warm-up (naive page, ${backend})`, () => call(naive, 'warmUp', backend));
+
+    const pipelineDecodes = {};
+    for (const [name, limit] of [['pexel', pexelPaths.length], ['sign', plan.decodeSign]]) {
+      pipelineDecodes[name] = await step(`decode ${name} (pipeline; the naive decode is timed in its run)`, () => call(pipeline, 'decode', name, limit));
+    }
+
+    const backends = [];
+    for (const preference of ['webgl', 'wasm', 'cpu', 'auto']) {
+      const images = preference === 'cpu' ? plan.cpuImages : plan.backendImages;
+      const reps = ['webgl', 'cpu'].includes(preference) ? Math.min(3, plan.backendReps) : plan.backendReps;
+      backends.push(await step(`activations on ${preference} (${images} images)`, () => call(pipeline, 'activations', preference, 'pexel', images, reps)));
+    }
+
+    const endToEnd = {};
+    const decode = {};
+    for (const [name, reps] of [['pexel', plan.pexelReps], ['sign', 1]]) {
+      // The pipeline's runs before and after the naive one, so slow spells of a shared machine hit both.
+      const pipelineRuns = [];
+      pipelineRuns.push(runSummary(await step(`${name} end to end (pipeline)`, () => call(pipeline, 'run', name))));
+      const naiveRun = await step(`${name} end to end (naive)`, () => call(naive, 'run', name));
+      for (let r = 1; r < reps; r++) pipelineRuns.push(runSummary(await step(`${name} end to end (pipeline, again)`, () => call(pipeline, 'run', name))));
+      endToEnd[name] = {
+        pipeline: { runs: pipelineRuns, best: best(pipelineRuns) },
+        naive: { runs: [runSummary(naiveRun)], best: runSummary(naiveRun), backend },
+      };
+      decode[name] = decodeSummary(pipelineDecodes[name], naiveRun.result.decodes);
+    }
+
+    const results = {
+      date: new Date().toISOString(),
+      commit: gitCommit(),
+      plan,
+      machine: {
+        cpu: os.cpus()[0]?.model ?? 'unknown CPU',
+        cores: os.cpus().length,
+        memoryBytes: os.totalmem(),
+        os: `${os.type()} ${os.release()}`,
+        node: process.versions.node,
+        browser: await browser.version(),
+        ...env,
+      },
+      bundle,
+      decode,
+      backends,
+      endToEnd,
+      benchSeconds: 0,
+    };
+    results.targets = targets(results);
+    results.benchSeconds = (Date.now() - started) / 1000;
+    await mkdir(path.join(root, 'bench-results'), { recursive: true });
+    const json = path.join(root, 'bench-results/latest.json');
+    await writeFile(json, `${JSON.stringify(results, null, 2)}\n`);
+    console.log(`\n${format(results)}\n\nWritten: ${path.relative(root, json)} (benchmark took ${Math.round(results.benchSeconds)} s)`);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
