@@ -2,11 +2,20 @@ import '../src/ml-classifier.js';
 
 const SHARED_MODEL = '/shared/models/mobilenet_v1_0.25_224/model.json';
 const element = document.querySelector('ml-classifier')!;
+const themed = document.querySelector<HTMLElementTagNameMap['ml-classifier']>('ml-classifier.themed')!;
+themed.strings = {
+  chooseFolder: 'Choisir un dossier',
+  chooseFiles: 'Choisir des fichiers',
+  openModel: 'Ouvrir un modèle',
+  trainingAccuracy: (a, c, n) => `Précision d’entraînement ${a} (${c} sur ${n})`,
+  validationAccuracy: (a, c, n) => `précision de validation ${a} (${c} sur ${n})`,
+  epochsDone: (d, n) => `époque ${d} sur ${n}`,
+};
 const log = document.querySelector('#log')!;
 
 // Offline: use the MobileNet copy in ../shared when the dev server has it, else the default URL.
 fetch(SHARED_MODEL, { method: 'HEAD' }).then((response) => {
-  if (response.ok) element.modelUrl = SHARED_MODEL;
+  if (response.ok) element.modelUrl = themed.modelUrl = SHARED_MODEL;
   append('model-url', element.modelUrl);
 });
 

@@ -3,6 +3,7 @@
  * the event classes, the UI-free `Trainer` and the training core for scripts and workers.
  */
 export { MlClassifier, type Status } from './elements/ml-classifier.js';
+export { DEFAULT_STRINGS, formats, type Formats, type Strings } from './elements/strings.js';
 export * from './events.js';
 export * from './trainer.js';
 export { Classifier, DEFAULT_TRAIN_OPTIONS, disposeLayersModel, type EpochLogs, type LabeledActivations, type Prediction, type Score, type TrainingHistory, type TrainingResult, type TrainOptions } from './core/classifier.js';

@@ -1,5 +1,6 @@
 import { html, nothing } from 'lit';
 import { perLabelAccuracy } from '../core/metrics.js';
+import type { Formats, Strings } from './strings.js';
 
 /** A confusion-matrix cell: `actual` and `predicted` label indices. */
 export interface Cell {
@@ -13,30 +14,31 @@ export interface Cell {
  * show the images counted there.
  *
  * @param matrix `[labels.length, labels.length]`, `matrix[actual][predicted]` images.
- * @param format formats an accuracy (0-1), e.g. as a percentage in the page's language.
+ * @param t the element's texts; `f` its number formats (the page's language).
  */
 export function renderConfusionMatrix(
   labels: string[],
   matrix: number[][],
   selected: Cell | undefined,
   onSelect: (cell: Cell) => void,
-  format: (accuracy: number) => string,
+  t: Strings,
+  f: Formats,
 ) {
   const rows = perLabelAccuracy(matrix);
   if (rows.every((r) => r.total === 0)) return nothing;
   return html`<table class="per-label">
-      <caption>Validation accuracy per label</caption>
-      <thead><tr><th scope="col">Label</th><th scope="col">Correct</th><th scope="col">Images</th><th scope="col">Accuracy</th></tr></thead>
+      <caption>${t.perLabelCaption}</caption>
+      <thead><tr><th scope="col">${t.label}</th><th scope="col">${t.correct}</th><th scope="col">${t.images}</th><th scope="col">${t.accuracy}</th></tr></thead>
       <tbody>
         ${rows.map(
-          (r, i) => html`<tr><th scope="row">${labels[i]}</th><td class="number">${r.correct}</td><td class="number">${r.total}</td>
-            <td class="number">${r.total ? format(r.accuracy) : '–'}</td></tr>`,
+          (r, i) => html`<tr><th scope="row">${labels[i]}</th><td class="number">${f.count(r.correct)}</td><td class="number">${f.count(r.total)}</td>
+            <td class="number">${r.total ? f.percent(r.accuracy) : '–'}</td></tr>`,
         )}
       </tbody>
     </table>
     <div class="scroll">
       <table part="matrix" class="matrix">
-        <caption>Confusion matrix on the validation images: rows are the true labels, columns the predicted ones. Select a number to see those images.</caption>
+        <caption>${t.matrixCaption}</caption>
         <thead>
           <tr><td></td>${labels.map((l) => html`<th scope="col">${l}</th>`)}</tr>
         </thead>
@@ -48,12 +50,13 @@ export function renderConfusionMatrix(
                 const share = rows[actual].total ? count / rows[actual].total : 0;
                 const kind = actual === predicted ? 'correct' : 'wrong';
                 const pressed = selected?.actual === actual && selected.predicted === predicted;
-                return html`<td class=${count ? kind : ''} style="--share: ${Math.round(share * 100)}%">
+                // Shade by a class in tenths of the row, not an inline style, which a strict CSP blocks.
+                return html`<td class=${count ? `${kind} level-${Math.round(share * 10)}` : ''}>
                   ${count
                     ? html`<button type="button" class="cell" aria-pressed=${pressed ? 'true' : 'false'}
-                        aria-label="${count} image(s) of ${labels[actual]} predicted as ${labels[predicted]}"
-                        @click=${() => onSelect({ actual, predicted })}>${count}</button>`
-                    : '0'}
+                        aria-label=${t.cell(f.count(count), labels[actual], labels[predicted])}
+                        @click=${() => onSelect({ actual, predicted })}>${f.count(count)}</button>`
+                    : f.count(0)}
                 </td>`;
               })}
             </tr>`,

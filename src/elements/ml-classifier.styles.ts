@@ -1,45 +1,77 @@
-import { css } from 'lit';
+import { css, unsafeCSS } from 'lit';
+
+/** Confusion-matrix cell shades: `level-N` is N tenths of its row. */
+const levels = unsafeCSS(Array.from({ length: 11 }, (_, i) => `.matrix td.level-${i} { --share: ${i * 10}%; }`).join('\n'));
 
 export const styles = css`
+  /* Public custom properties are read with fallbacks, so values inherited from the page win;
+     the private --_* copies switch their defaults for dark colour schemes. */
   :host {
-    --ml-classifier-accent: #2563eb;
-    --ml-classifier-surface: #ffffff;
-    --ml-classifier-text: #1f2937;
-    --ml-classifier-muted: #4b5563;
-    --ml-classifier-radius: 8px;
-    --ml-classifier-font: system-ui, sans-serif;
+    --_accent: var(--ml-classifier-accent, #2563eb);
+    --_on-accent: #ffffff;
+    --_surface: var(--ml-classifier-surface, #ffffff);
+    --_text: var(--ml-classifier-text, #1f2937);
+    --_muted: var(--ml-classifier-muted, #4b5563);
+    --_radius: var(--ml-classifier-radius, 8px);
+    --_font: var(--ml-classifier-font, system-ui, sans-serif);
+    --_border: #9ca3af;
+    --_error: #b91c1c;
+    --_correct: #16a34a;
+    --_wrong: #dc2626;
+    --_validation: #b45309;
     display: block;
-    font-family: var(--ml-classifier-font);
-    color: var(--ml-classifier-text);
-    background: var(--ml-classifier-surface);
-    border: 1px solid #d1d5db;
-    border-radius: var(--ml-classifier-radius);
+    font-family: var(--_font);
+    color: var(--_text);
+    background: var(--_surface);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
     padding: 1rem;
+  }
+  @media (prefers-color-scheme: dark) {
+    :host {
+      --_accent: var(--ml-classifier-accent, #60a5fa);
+      --_on-accent: #0b1220;
+      --_surface: var(--ml-classifier-surface, #111827);
+      --_text: var(--ml-classifier-text, #f3f4f6);
+      --_muted: var(--ml-classifier-muted, #cbd5e1);
+      --_border: #6b7280;
+      --_error: #fca5a5;
+      --_validation: #fbbf24;
+    }
+  }
+  @media (prefers-reduced-motion: reduce) {
+    *,
+    *::before,
+    *::after {
+      transition: none !important;
+      animation: none !important;
+    }
   }
   :host([hidden]) {
     display: none;
   }
   [part~='dropzone'] {
-    border: 2px dashed #9ca3af;
-    border-radius: var(--ml-classifier-radius);
+    border: 2px dashed var(--_border);
+    border-radius: var(--_radius);
     padding: 1rem;
     text-align: center;
+    transition: border-color 0.15s, background-color 0.15s;
   }
   [part~='dropzone'].dragging {
-    border-color: var(--ml-classifier-accent);
-    background: color-mix(in srgb, var(--ml-classifier-accent) 8%, transparent);
+    border-color: var(--_accent);
+    background: color-mix(in srgb, var(--_accent) 8%, transparent);
   }
   button {
     font: inherit;
-    color: #fff;
-    background: var(--ml-classifier-accent);
+    color: var(--_on-accent);
+    background: var(--_accent);
     border: 0;
-    border-radius: var(--ml-classifier-radius);
+    border-radius: var(--_radius);
     padding: 0.5rem 1rem;
     cursor: pointer;
   }
   button:focus-visible {
-    outline: 3px solid var(--ml-classifier-accent);
+    outline: 3px solid var(--_accent);
     outline-offset: 2px;
   }
   button:disabled {
@@ -50,10 +82,10 @@ export const styles = css`
     width: 100%;
   }
   .muted {
-    color: var(--ml-classifier-muted);
+    color: var(--_muted);
   }
   .error {
-    color: #b91c1c;
+    color: var(--_error);
   }
   table {
     border-collapse: collapse;
@@ -77,7 +109,7 @@ export const styles = css`
     width: 100%;
     aspect-ratio: 1;
     object-fit: cover;
-    border-radius: var(--ml-classifier-radius);
+    border-radius: var(--_radius);
   }
   .chart {
     margin: 0.75rem 0;
@@ -96,19 +128,19 @@ export const styles = css`
   .chart .axis,
   .chart .title {
     font-size: 10px;
-    fill: var(--ml-classifier-muted);
+    fill: var(--_muted);
   }
   .chart .frame {
-    stroke: #9ca3af;
+    stroke: var(--_border);
   }
   .chart .line {
     fill: none;
-    stroke: var(--ml-classifier-accent);
+    stroke: var(--_accent);
     stroke-width: 2;
   }
   .chart .dashed {
     stroke-dasharray: 5 3;
-    stroke: #d97706;
+    stroke: var(--_validation);
   }
   .key {
     margin-right: 1rem;
@@ -116,11 +148,11 @@ export const styles = css`
   .swatch {
     display: inline-block;
     width: 1.5rem;
-    border-top: 2px solid var(--ml-classifier-accent);
+    border-top: 2px solid var(--_accent);
     vertical-align: middle;
   }
   .swatch.dashed {
-    border-top: 2px dashed #d97706;
+    border-top: 2px dashed var(--_validation);
   }
   caption {
     text-align: left;
@@ -136,10 +168,10 @@ export const styles = css`
     min-width: 2.25rem;
   }
   .matrix td.correct {
-    background: color-mix(in srgb, #16a34a var(--share), transparent);
+    background: color-mix(in srgb, var(--_correct) var(--share), transparent);
   }
   .matrix td.wrong {
-    background: color-mix(in srgb, #dc2626 var(--share), transparent);
+    background: color-mix(in srgb, var(--_wrong) var(--share), transparent);
   }
   .matrix .cell {
     width: 100%;
@@ -149,7 +181,7 @@ export const styles = css`
     border-radius: 0;
   }
   .matrix .cell[aria-pressed='true'] {
-    outline: 3px solid var(--ml-classifier-accent);
+    outline: 3px solid var(--_accent);
     outline-offset: -3px;
   }
   .cell-images ul {
@@ -163,7 +195,7 @@ export const styles = css`
     width: 5rem;
     height: 5rem;
     object-fit: cover;
-    border-radius: var(--ml-classifier-radius);
+    border-radius: var(--_radius);
   }
   .scores {
     list-style: none;
@@ -188,8 +220,9 @@ export const styles = css`
   }
   .webcam video {
     width: min(100%, 320px);
-    border-radius: var(--ml-classifier-radius);
+    border-radius: var(--_radius);
   }
+  ${levels}
   .visually-hidden {
     position: absolute;
     width: 1px;

@@ -13,6 +13,7 @@ import { DataLoadedEvent, FailedEvent, ModelLoadedEvent, PredictedEvent, Progres
 import { Trainer, type DataLoadedDetail, type Phase, type PredictedDetail, type Progress, type TrainedDetail } from '../trainer.js';
 import { renderConfusionMatrix, type Cell } from './confusion-matrix.js';
 import { styles } from './ml-classifier.styles.js';
+import { DEFAULT_STRINGS, formats, type Formats, type Strings } from './strings.js';
 import { renderTrainingChart } from './training-chart.js';
 
 /**
@@ -34,11 +35,8 @@ interface ShownPrediction {
   error?: string;
 }
 
-const PHASE_TEXT: Record<Phase, string> = {
-  'loading-model': 'Loading the base model',
-  reading: 'Reading images and computing activations',
-  training: 'Training',
-};
+/** The {@link Strings} key naming each phase. */
+const PHASE_TEXT = { 'loading-model': 'loadingModel', reading: 'reading', training: 'training' } as const satisfies Record<Phase, keyof Strings>;
 
 /**
  * `<ml-classifier>`: drop a folder of labelled images on it, and it trains an image classifier in
@@ -62,11 +60,15 @@ const PHASE_TEXT: Record<Phase, string> = {
  * @csspart matrix - The confusion matrix table.
  * @csspart predictions - The list of classified images.
  * @csspart webcam - The live camera view.
+ * @csspart error - The error message.
  *
- * @cssprop [--ml-classifier-accent=#2563eb] - Buttons, focus ring and drop highlight.
- * @cssprop [--ml-classifier-surface=#ffffff] - Background.
- * @cssprop [--ml-classifier-text=#1f2937] - Text colour.
- * @cssprop [--ml-classifier-muted=#4b5563] - Secondary text and chart axes.
+ * @slot empty-state - Replaces the training drop zone's instructions.
+ * @slot actions - Replaces the training buttons (folder, files, saved model); call `train()`/`load()` from your own.
+ *
+ * @cssprop [--ml-classifier-accent=#2563eb] - Buttons, focus ring, drop highlight and training lines (dark scheme default #60a5fa).
+ * @cssprop [--ml-classifier-surface=#ffffff] - Background (dark: #111827).
+ * @cssprop [--ml-classifier-text=#1f2937] - Text colour (dark: #f3f4f6).
+ * @cssprop [--ml-classifier-muted=#4b5563] - Secondary text and chart axes (dark: #cbd5e1).
  * @cssprop [--ml-classifier-radius=8px] - Corner radius.
  * @cssprop [--ml-classifier-font=system-ui, sans-serif] - Font family.
  */
@@ -110,6 +112,12 @@ export class MlClassifier extends LitElement {
    * attribute is removed, and when the element is removed.
    */
   @property({ type: Boolean }) webcam = false;
+  /**
+   * Replacement texts, any subset of {@link Strings} (English defaults in `DEFAULT_STRINGS`); for
+   * example `{ chooseFolder: 'Dossier d’entraînement', epochsDone: (d, n) => \`époque ${d} sur ${n}\` }`.
+   * Numbers come formatted with `Intl` in the page's language.
+   */
+  @property({ attribute: false }) strings: Partial<Strings> = {};
   /** What the element is doing (read-only; reflected for `:host([status=...])` styles). */
   @property({ reflect: true }) status: Status = 'idle';
 
@@ -123,6 +131,8 @@ export class MlClassifier extends LitElement {
   @state() private live?: PredictedDetail;
   @state() private camera?: MediaStream;
   @state() private errorMessage = '';
+  /** What the one polite live region says: phase changes and results, not every image or epoch. */
+  @state() private announcement = '';
   @state() private dragging?: 'training' | 'classify';
   @query('input[name="training-data"]') private folderInput!: HTMLInputElement;
   @query('input[name="training-files"]') private filesInput!: HTMLInputElement;
@@ -162,6 +172,7 @@ export class MlClassifier extends LitElement {
     let phase: Phase = 'reading';
     const previous = { result: this.result, history: this.history, files: this.filesByPath };
     this.errorMessage = '';
+    this.progress = undefined;
     this.result = undefined;
     this.data = undefined;
     this.history = undefined;
@@ -191,6 +202,7 @@ export class MlClassifier extends LitElement {
             this.dispatchEvent(new DataLoadedEvent(data));
           },
           onProgress: (progress) => {
+            if (progress.phase !== this.progress?.phase) this.announcement = this.t[PHASE_TEXT[progress.phase]];
             phase = progress.phase;
             this.progress = progress;
             this.status = progress.phase;
@@ -203,6 +215,8 @@ export class MlClassifier extends LitElement {
       this.history = detail.history;
       this.loadedModel = undefined;
       this.status = 'trained';
+      const f = this.f;
+      this.announcement = this.t.trainedAnnouncement(f.percent(detail.accuracy), detail.validationAccuracy === null ? null : f.percent(detail.validationAccuracy));
       this.dispatchEvent(new TrainedEvent(detail));
       return detail;
     } catch (error) {
@@ -280,6 +294,7 @@ export class MlClassifier extends LitElement {
       this.clearPredictions();
       this.loadedModel = { source: name, metadata };
       this.status = 'loaded';
+      this.announcement = this.t.loadedModel(metadata.modelName, name, metadata.labels);
       this.dispatchEvent(new ModelLoadedEvent({ source: name, labels: [...metadata.labels], metadata }));
       return metadata;
     } catch (error) {
@@ -361,74 +376,79 @@ export class MlClassifier extends LitElement {
 
   override render() {
     const busy = this.trainer.busy;
+    const t = this.t;
     return html`
       <div part="dropzone" class=${this.dragging === 'training' ? 'dragging' : ''}
         @dragover=${(e: DragEvent) => this.handleDragOver(e, 'training')}
         @dragleave=${this.handleDragLeave}
         @drop=${this.handleTrainingDrop}>
-        <p>Drop a folder of labelled images here: one folder per label (optionally inside
-          <code>train</code> and <code>validation</code> folders), images named <code>label-1.jpg</code>,
-          or images with a CSV of <code>file,label</code>.</p>
-        <button part="button" type="button" ?disabled=${busy} @click=${() => this.folderInput.click()}>Choose training folder</button>
-        <button part="button" type="button" ?disabled=${busy} @click=${() => this.filesInput.click()}>Choose training files</button>
-        <button part="button" type="button" ?disabled=${busy} @click=${() => this.modelInput.click()}>Open saved model</button>
+        <slot name="empty-state"><p>${t.dropTraining}</p></slot>
+        <slot name="actions">
+          <button part="button" type="button" ?disabled=${busy} @click=${() => this.folderInput.click()}>${t.chooseFolder}</button>
+          <button part="button" type="button" ?disabled=${busy} @click=${() => this.filesInput.click()}>${t.chooseFiles}</button>
+          <button part="button" type="button" ?disabled=${busy} @click=${() => this.modelInput.click()}>${t.openModel}</button>
+        </slot>
         <input type="file" name="training-data" webkitdirectory multiple hidden @change=${() => this.handleTrainingChosen(this.folderInput)} />
         <input type="file" name="training-files" multiple hidden @change=${() => this.handleTrainingChosen(this.filesInput)} />
         <input type="file" name="model-files" accept=".json,.bin" multiple hidden @change=${this.handleModelChosen} />
       </div>
       ${this.renderProgress()} ${this.renderResults()} ${this.renderClassify()}
-      <p role="alert" class="error">${this.errorMessage}</p>
+      <p part="error" role="alert" class="error">${this.errorMessage}</p>
+      <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
     `;
   }
 
   private renderProgress() {
     const p = this.progress;
     if (!p || !this.trainer.busy) return nothing;
-    const unit = p.phase === 'training' ? `epoch ${p.done} of ${p.total}` : p.phase === 'reading' ? `${p.done} of ${p.total} images` : '';
-    const figures = p.loss === undefined ? '' : ` · loss ${p.loss.toFixed(3)} · accuracy ${percent(p.accuracy!)}`;
+    const { t, f } = this;
+    const phase = t[PHASE_TEXT[p.phase]];
+    const unit =
+      p.phase === 'training' ? t.epochsDone(f.count(p.done), f.count(p.total)) : p.phase === 'reading' ? t.imagesDone(f.count(p.done), f.count(p.total)) : '';
+    const figures = p.loss === undefined ? '' : ` · ${t.lastEpoch(f.decimal(p.loss, 3), f.percent(p.accuracy!))}`;
     return html`<div part="progress">
-      <p role="status">${PHASE_TEXT[p.phase]}${unit ? `: ${unit}` : ''}${figures}</p>
-      <progress max=${p.total} .value=${p.done} aria-label=${PHASE_TEXT[p.phase]}></progress>
-      <button part="button" type="button" @click=${() => this.abort()}>Stop</button>
-      ${this.history ? renderTrainingChart(this.history, p.total, percent) : nothing}
+      <p>${phase}${unit ? `: ${unit}` : ''}${figures}</p>
+      <progress max=${p.total} .value=${p.done} aria-label=${phase} aria-valuetext=${unit || phase}></progress>
+      <button part="button" type="button" @click=${() => this.abort()}>${t.stop}</button>
+      ${this.history ? renderTrainingChart(this.history, p.total, t, f) : nothing}
     </div>`;
   }
 
   private renderResults() {
+    const { t, f } = this;
     if (this.loadedModel) {
       const { source, metadata } = this.loadedModel;
-      return html`<section part="results" aria-label="Results">
-        <p role="status"><strong>Loaded model ${metadata.modelName}</strong> (${source}) with ${metadata.labels.length} labels:
-          ${metadata.labels.join(', ')}.</p>
-        <p class="muted">Saved ${metadata.timeStamp} with TensorFlow.js ${metadata.tfjsVersion}${metadata.tmVersion ? ` by Teachable Machine ${metadata.tmVersion}` : ''}.</p>
+      return html`<section part="results" aria-label=${t.resultsLabel}>
+        <p><strong>${t.loadedModel(metadata.modelName, source, metadata.labels)}</strong></p>
+        <p class="muted">${t.savedWith(metadata.timeStamp, metadata.tfjsVersion, metadata.tmVersion)}</p>
       </section>`;
     }
     const data = this.result ?? this.data;
     if (!data) return nothing;
     const r = this.result;
     const total = (split: 'train' | 'validation') => Object.values(data.counts).reduce((n, c) => n + c[split], 0);
-    return html`<section part="results" aria-label="Results">
+    const headline = (text: (a: string, c: string, n: string) => string, accuracy: number, n: number) =>
+      text(f.percent(accuracy), f.count(Math.round(accuracy * n)), f.count(n));
+    return html`<section part="results" aria-label=${t.resultsLabel}>
       ${r
-        ? html`<p role="status"><strong>Training accuracy ${percent(r.accuracy)}</strong> (${Math.round(r.accuracy * total('train'))} of ${total('train')}) ·
-            <strong>validation accuracy ${r.validationAccuracy === null
-              ? 'n/a (no validation images)'
-              : html`${percent(r.validationAccuracy)}</strong> (${Math.round(r.validationAccuracy * total('validation'))} of ${total('validation')})<strong>`}</strong></p>
-            <p class="muted">Backend ${r.backend} · ${(r.durationMs / 1000).toFixed(1)} s
-              <button part="button" type="button" @click=${() => this.save().catch(() => {})}>Save model</button></p>
-            ${renderTrainingChart(r.history, r.history.loss.length, percent)}
-            ${renderConfusionMatrix(r.labels, r.confusionMatrix, this.selectedCell, (cell) => this.selectCell(cell), percent)}
+        ? html`<p><strong>${headline(t.trainingAccuracy, r.accuracy, total('train'))}</strong> ·
+            <strong>${r.validationAccuracy === null ? t.noValidation : headline(t.validationAccuracy, r.validationAccuracy, total('validation'))}</strong></p>
+            <p class="muted">${t.backendAndTime(r.backend, f.decimal(r.durationMs / 1000, 1))}
+              <button part="button" type="button" @click=${() => this.save().catch(() => {})}>${t.saveModel}</button></p>
+            ${renderTrainingChart(r.history, r.history.loss.length, t, f)}
+            ${renderConfusionMatrix(r.labels, r.confusionMatrix, this.selectedCell, (cell) => this.selectCell(cell), t, f)}
             ${this.renderCellImages(r)}`
         : nothing}
       <table>
-        <caption class="visually-hidden">Images per label</caption>
-        <thead><tr><th scope="col">Label</th><th scope="col">Training images</th><th scope="col">Validation images</th></tr></thead>
+        <caption class="visually-hidden">${t.imagesPerLabel}</caption>
+        <thead><tr><th scope="col">${t.label}</th><th scope="col">${t.trainingImages}</th><th scope="col">${t.validationImages}</th></tr></thead>
         <tbody>
           ${data.labels.map((label) => html`<tr><th scope="row">${label}</th>
-            <td class="number">${data.counts[label]?.train ?? 0}</td><td class="number">${data.counts[label]?.validation ?? 0}</td></tr>`)}
+            <td class="number">${f.count(data.counts[label]?.train ?? 0)}</td><td class="number">${f.count(data.counts[label]?.validation ?? 0)}</td></tr>`)}
         </tbody>
       </table>
       ${data.skipped.length
-        ? html`<details><summary>${data.skipped.length} file(s) skipped</summary>
+        ? html`<details><summary>${t.skipped(f.count(data.skipped.length))}</summary>
             <ul>${data.skipped.map((s) => html`<li><code>${s.path}</code>: ${s.reason}</li>`)}</ul></details>`
         : nothing}
     </section>`;
@@ -438,9 +458,8 @@ export class MlClassifier extends LitElement {
   private renderCellImages(r: TrainedDetail) {
     const cell = this.selectedCell;
     if (!cell) return nothing;
-    const [actual, predicted] = [r.labels[cell.actual], r.labels[cell.predicted]];
     return html`<figure class="cell-images">
-      <figcaption>${this.cellThumbnails.length} image(s) of “${actual}” predicted as “${predicted}”</figcaption>
+      <figcaption>${this.t.cell(this.f.count(this.cellThumbnails.length), r.labels[cell.actual], r.labels[cell.predicted])}</figcaption>
       <ul>${this.cellThumbnails.map((t) => html`<li><img src=${t.url} alt=${t.path} title=${t.path} /></li>`)}</ul>
     </figure>`;
   }
@@ -448,34 +467,56 @@ export class MlClassifier extends LitElement {
   private renderClassify() {
     // Shown while a model is usable, including during and after a failed retrain.
     if (this.trainer.labels.length === 0) return nothing;
-    return html`<section aria-label="Classify images">
+    const t = this.t;
+    return html`<section aria-label=${t.classifyLabel}>
       <div part="dropzone" class=${this.dragging === 'classify' ? 'dragging' : ''}
         @dragover=${(e: DragEvent) => this.handleDragOver(e, 'classify')}
         @dragleave=${this.handleDragLeave}
         @drop=${this.handleClassifyDrop}>
-        <p>Drop or paste images here to classify them.</p>
-        <button part="button" type="button" @click=${() => this.imageInput.click()}>Choose images to classify</button>
+        <p>${t.dropClassify}</p>
+        <button part="button" type="button" @click=${() => this.imageInput.click()}>${t.chooseImages}</button>
         ${this.webcam
           ? this.camera
-            ? html`<button part="button" type="button" @click=${() => this.stopWebcam()}>Stop camera</button>`
-            : html`<button part="button" type="button" @click=${() => this.startWebcam().catch(() => {})}>Start camera</button>`
+            ? html`<button part="button" type="button" @click=${() => this.stopWebcam()}>${t.stopCamera}</button>`
+            : html`<button part="button" type="button" @click=${() => this.startWebcam().catch(() => {})}>${t.startCamera}</button>`
           : nothing}
         <input type="file" name="classify" accept="image/*" multiple hidden @change=${this.handleImagesChosen} />
       </div>
       ${this.camera
         ? html`<figure class="webcam">
-            <video part="webcam" muted playsinline aria-label="Camera"></video>
-            <figcaption>${this.live ? renderScores(this.live) : html`<span class="muted">Starting the camera…</span>`}</figcaption>
+            <video part="webcam" muted playsinline aria-label=${t.camera}></video>
+            <figcaption>${this.live ? this.renderScores(this.live) : html`<span class="muted">${t.startingCamera}</span>`}</figcaption>
           </figure>`
         : nothing}
       <ul part="predictions">
         ${this.predictions.map((p) => html`<li>
           ${p.thumbnail ? html`<img src=${p.thumbnail} alt=${p.source} />` : nothing}
           <div><code>${p.source}</code></div>
-          ${p.prediction ? renderScores(p.prediction) : p.error ? html`<div class="error">${p.error}</div>` : html`<div class="muted">Classifying…</div>`}
+          ${p.prediction ? this.renderScores(p.prediction) : p.error ? html`<div class="error">${p.error}</div>` : html`<div class="muted">${t.classifying}</div>`}
         </li>`)}
       </ul>
     </section>`;
+  }
+
+  /** The top labels of a prediction with probability bars. */
+  private renderScores(p: PredictedDetail) {
+    return html`<ol class="scores">
+      ${p.scores.slice(0, TOP_LABELS).map(
+        (s) => html`<li><span class="label">${s.label}</span>
+          <meter min="0" max="1" .value=${s.probability} aria-label=${s.label}></meter>
+          <span class="number">${this.f.percent(s.probability)}</span></li>`,
+      )}
+    </ol>`;
+  }
+
+  /** The texts in use: {@link strings} over the English defaults. */
+  private get t(): Strings {
+    return { ...DEFAULT_STRINGS, ...this.strings };
+  }
+
+  /** Number formats in the page's language: the closest `lang` attribute, else the browser's. */
+  private get f(): Formats {
+    return formats((this.closest('[lang]') as HTMLElement | null)?.lang || undefined);
   }
 
   /** Classifies camera frames until the stream is stopped or replaced, at most {@link WEBCAM_FPS} a second. */
@@ -563,7 +604,7 @@ export class MlClassifier extends LitElement {
       try {
         shown[i].prediction = await this.predict(file, file.name);
       } catch (error) {
-        shown[i].error = error instanceof Error ? error.message : String(error);
+        shown[i].error = this.t.error(error instanceof ClassifierError ? error.code : 'unknown', error instanceof Error ? error.message : String(error));
       }
       this.predictions = [...this.predictions];
     }
@@ -581,7 +622,7 @@ export class MlClassifier extends LitElement {
     // second run leaves the running one's display alone; a failed prediction is shown beside
     // its image.
     if (during !== 'predict' && this.isConnected && code !== 'busy') {
-      this.errorMessage = message;
+      this.errorMessage = this.t.error(code, message);
       // A failed run or load leaves whatever model is still usable; a failed save or camera changes nothing else.
       if (during !== 'save' && during !== 'webcam') {
         if (this.trainer.labels.length === 0) this.loadedModel = undefined;
@@ -590,17 +631,6 @@ export class MlClassifier extends LitElement {
     }
     this.dispatchEvent(new FailedEvent({ code, message, during, source }));
   }
-}
-
-/** The top labels of a prediction with probability bars. */
-function renderScores(p: PredictedDetail) {
-  return html`<ol class="scores">
-    ${p.scores.slice(0, TOP_LABELS).map(
-      (s) => html`<li><span class="label">${s.label}</span>
-        <meter min="0" max="1" .value=${s.probability} aria-label=${s.label}></meter>
-        <span class="number">${percent(s.probability)}</span></li>`,
-    )}
-  </ol>`;
 }
 
 /** The history so far with one more epoch's figures (a new object, so Lit redraws). */
@@ -621,10 +651,6 @@ function download(file: File) {
   a.click();
   // The download has started from the URL by the next task; keep it a while for slow browsers.
   setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-}
-
-function percent(value: number): string {
-  return new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 1 }).format(value);
 }
 
 declare global {
