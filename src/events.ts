@@ -57,6 +57,8 @@ export interface ModelLoadedDetail {
   labels: string[];
   /** The saved `metadata.json` (Teachable Machine's fields, plus preprocessing and base model for ours). */
   metadata: ModelMetadata;
+  /** Names of files given to `load()` that are not part of the model and were not used. */
+  ignored: string[];
 }
 
 /** `model-loaded`: a saved model (ours or Teachable Machine's) loaded from `src` or `load()`; the element now classifies with it. */

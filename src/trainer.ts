@@ -100,6 +100,8 @@ export class Trainer {
   /** What the classifier holds: the base model's URL and backend; `saved` for a loaded saved model, which training replaces. */
   private loaded: { modelUrl: string; backend: string; saved?: boolean } | undefined;
   private running: AbortController | undefined;
+  /** What the run in progress is, for the `busy` message. */
+  private activity: 'training' | 'loading' = 'training';
   /** Set when the classifier's WebGL context is lost; the next call recovers. */
   private lost = false;
   private unwatch = () => {};
@@ -113,9 +115,14 @@ export class Trainer {
     return this.classifier?.labels ?? [];
   }
 
-  /** True while a run is in progress. */
+  /** True while a run or a load is in progress. */
   get busy(): boolean {
     return this.running !== undefined;
+  }
+
+  /** What is in progress: `training`, `loading` (a saved model), or undefined. */
+  get busyWith(): 'training' | 'loading' | undefined {
+    return this.running && this.activity;
   }
 
   /**
@@ -133,12 +140,13 @@ export class Trainer {
     options: TrainerOptions = {},
     hooks: { onDataLoaded?: (detail: DataLoadedDetail) => void; onProgress?: (p: Progress) => void; signal?: AbortSignal } = {},
   ): Promise<TrainedDetail> {
-    if (this.running) throw errors.busy();
+    if (this.running) throw errors.busy(this.activity);
     if (hooks.signal?.aborted) throw errors.aborted();
     // Lost while idle: nothing to report, a new model is about to be made.
     if (this.lost) await this.recover(options);
     const controller = new AbortController();
     this.running = controller;
+    this.activity = 'training';
     const abort = () => controller.abort();
     hooks.signal?.addEventListener('abort', abort);
     const signal = controller.signal;
@@ -146,6 +154,9 @@ export class Trainer {
     const phaseMs = { 'loading-model': 0, reading: 0, training: 0 } satisfies Record<Phase, number>;
     const report = hooks.onProgress ?? (() => {});
     let activations: tf.Tensor | undefined;
+    // A new base model's classifier replaces the current one only once it has trained, so an
+    // aborted or failed run leaves the previous model (trained or loaded) in use.
+    let fresh: { classifier: Classifier; loaded: NonNullable<Trainer['loaded']> } | undefined;
     try {
       const dataset = await organizeFiles(files, options);
       hooks.onDataLoaded?.({ labels: dataset.labels, counts: countLabels(dataset.labels, dataset.examples), skipped: [...dataset.skipped] });
@@ -153,7 +164,9 @@ export class Trainer {
 
       let t = performance.now();
       report({ phase: 'loading-model', done: 0, total: 1 });
-      const classifier = await this.loadBase(options, signal);
+      const base = await this.loadBase(options, signal);
+      const classifier = base.classifier;
+      if (base.isNew) fresh = { classifier, loaded: base.loaded };
       report({ phase: 'loading-model', done: 1, total: 1 });
       phaseMs['loading-model'] = performance.now() - t;
 
@@ -197,6 +210,8 @@ export class Trainer {
             report({ phase: 'training', done: epoch, total: epochs, loss, accuracy, validationLoss, validationAccuracy }),
         });
         phaseMs.training = performance.now() - t;
+        if (fresh) this.use(fresh.classifier, fresh.loaded, options);
+        fresh = undefined;
         const predicted = result.validationPredictions ?? [];
         this.metadata = undefined;
         return {
@@ -220,6 +235,7 @@ export class Trainer {
       // A lost context surfaces as an abort; its tensors are garbage, so free them before recovering.
       activations?.dispose();
       activations = undefined;
+      fresh?.classifier.dispose();
       if (this.lost) throw errors.contextLost(await this.recover(options));
       throw error;
     } finally {
@@ -233,22 +249,27 @@ export class Trainer {
    * Classifies one image with the last trained model.
    *
    * @param input a `File`/`Blob` (decoded like the training images: EXIF orientation, shrink,
-   *   white background), any `ImageBitmapSource`, or a `[h, w, 3]` tensor with values 0-255.
+   *   white background), any `ImageBitmapSource`, or a `[h, w, 3]` tensor with values 0-255
+   *   (`[h, w, 4]` is taken without its alpha channel).
    * @throws ClassifierError `not-trained`, or `invalid-image` when a file cannot be decoded.
    */
-  async predict(input: ImageBitmapSource | tf.Tensor3D, source = describe(input)): Promise<PredictedDetail> {
-    // Held across the decode's await: a run that starts meanwhile replaces this.classifier only
-    // once its new model has loaded, and then this one's head is freed (predict says not-trained).
+  async predict(input: ImageBitmapSource | tf.Tensor3D, source = describeInput(input)): Promise<PredictedDetail> {
+    // Held across the decode's await: a run that finishes meanwhile may replace and free it.
     if (this.lost) throw errors.contextLost(await this.recover(this.preference));
     const classifier = this.classifier;
     if (!classifier?.trained) throw errors.notTrained();
     let image: ImageInput;
     try {
-      image = input instanceof tf.Tensor ? input : await decodeImage(input);
+      image = input instanceof tf.Tensor ? pixelTensor(input) : await decodeImage(input);
     } catch (cause) {
       throw errors.invalidImage(source, decodeFailureReason(cause));
     }
-    const prediction = await classifier.predict(image);
+    let prediction: Prediction;
+    try {
+      prediction = await classifier.predict(image);
+    } finally {
+      if (image !== input && image instanceof tf.Tensor) image.dispose();
+    }
     // A context lost meanwhile gave zeros, not a prediction.
     if (this.lost) throw errors.contextLost(await this.recover(this.preference));
     return { source, ...prediction };
@@ -277,17 +298,22 @@ export class Trainer {
    * current one once it has loaded. Training again later loads the base model afresh.
    *
    * @param source a `model.json` URL, an `indexeddb://name` URL, or the saved files.
-   * @returns the model's metadata (labels in output order).
+   * @returns the model's metadata (labels in output order) and the names of files given that are
+   *   not part of the model (`ignored`), to report.
    * @throws ClassifierError `busy`, `model-load-failed`, `backend-unavailable`.
    */
-  async load(source: string | readonly File[], options: Pick<TrainerOptions, 'backend' | 'wasmPath'> = {}): Promise<ModelMetadata> {
-    if (this.running) throw errors.busy();
+  async load(
+    source: string | readonly File[],
+    options: Pick<TrainerOptions, 'backend' | 'wasmPath'> = {},
+  ): Promise<{ metadata: ModelMetadata; ignored: string[] }> {
+    if (this.running) throw errors.busy(this.activity);
     if (this.lost) await this.recover(options);
     const controller = new AbortController();
     this.running = controller;
+    this.activity = 'loading';
     try {
       const backend = await selectBackend(options.backend ?? 'auto', options.wasmPath);
-      const { model, metadata } = await loadModelWithMetadata(source);
+      const { model, metadata, ignored } = await loadModelWithMetadata(source);
       const next = Classifier.fromModel(model, metadata.labels);
       if (controller.signal.aborted) {
         next.dispose();
@@ -295,7 +321,7 @@ export class Trainer {
       }
       this.use(next, { modelUrl: typeof source === 'string' ? source : 'files', backend, saved: true }, options);
       this.metadata = metadata;
-      return metadata;
+      return { metadata, ignored };
     } finally {
       this.running = undefined;
     }
@@ -315,12 +341,17 @@ export class Trainer {
     this.loaded = undefined;
   }
 
-  /** Replaces the classifier (freeing the old one) and watches the new one's WebGL context, if any. */
+  /** Replaces the classifier (freeing the old one) and watches its WebGL context, if any. */
   private use(next: Classifier, loaded: NonNullable<Trainer['loaded']>, preference: Pick<TrainerOptions, 'backend' | 'wasmPath'>) {
-    this.classifier?.dispose();
+    if (this.classifier !== next) this.classifier?.dispose();
     this.classifier = next;
     this.loaded = loaded;
     this.preference = { backend: preference.backend, wasmPath: preference.wasmPath };
+    this.watch();
+  }
+
+  /** Watches the active backend's WebGL context: a loss aborts the run in progress and marks the model lost. */
+  private watch() {
     this.unwatch();
     this.unwatch = watchContextLoss(() => {
       this.lost = true;
@@ -338,20 +369,41 @@ export class Trainer {
     return recoverFromContextLoss(preference.backend ?? 'auto', preference.wasmPath);
   }
 
-  /** The classifier for these options: the current one, or a new one once its model has loaded (the old one is kept until then). */
-  private async loadBase(options: TrainerOptions, signal: AbortSignal): Promise<Classifier> {
+  /**
+   * The classifier for these options: the current one when it has the same base model and
+   * backend, else a new one (`isNew`), which the caller puts in use once it has trained.
+   */
+  private async loadBase(
+    options: TrainerOptions,
+    signal: AbortSignal,
+  ): Promise<{ classifier: Classifier; isNew: boolean; loaded: NonNullable<Trainer['loaded']> }> {
     const modelUrl = options.modelUrl || DEFAULT_MODEL_URL;
     const backend = await selectBackend(options.backend ?? 'auto', options.wasmPath);
-    if (this.classifier && !this.loaded?.saved && this.loaded?.modelUrl === modelUrl && this.loaded.backend === backend) return this.classifier;
+    this.watch();
+    const loaded = { modelUrl, backend };
+    if (this.classifier && !this.loaded?.saved && this.loaded?.modelUrl === modelUrl && this.loaded.backend === backend) {
+      return { classifier: this.classifier, isNew: false, loaded };
+    }
     const next = new Classifier(await loadMobileNet(modelUrl));
     // Aborted or disposed (element removed) while loading: nobody will free it later.
     if (signal.aborted) {
       next.dispose();
       throw errors.aborted();
     }
-    this.use(next, { modelUrl, backend }, options);
-    return next;
+    return { classifier: next, isNew: true, loaded };
   }
+}
+
+/**
+ * A `[h, w, 3]` tensor as given, or the RGB channels of a `[h, w, 4]` one (a new tensor).
+ * @throws Error naming the shape, for any other.
+ */
+function pixelTensor(input: tf.Tensor): tf.Tensor3D {
+  const [, , channels] = input.shape;
+  if (input.rank !== 3 || (channels !== 3 && channels !== 4)) {
+    throw new Error(`expected a [height, width, 3] tensor of 0-255 values, got shape [${input.shape.join(', ')}]`);
+  }
+  return channels === 3 ? (input as tf.Tensor3D) : tf.slice(input as tf.Tensor3D, [0, 0, 0], [-1, -1, 3]);
 }
 
 /**
@@ -380,7 +432,8 @@ async function* decodeAll(dataset: Dataset, used: Example[], signal: AbortSignal
   }
 }
 
-function describe(input: unknown): string {
+/** How a `predict()` input is named in results and errors: a file's path or name, an image's URL, else its kind. */
+export function describeInput(input: unknown): string {
   if (input instanceof File) return input.webkitRelativePath || input.name;
   if (input instanceof Blob) return `blob (${input.type || 'unknown type'})`;
   if (typeof HTMLImageElement !== 'undefined' && input instanceof HTMLImageElement) return input.currentSrc || input.src || 'img';

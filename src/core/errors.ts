@@ -13,6 +13,7 @@ export type ClassifierErrorCode =
   | 'aborted'
   | 'diverged'
   | 'context-lost'
+  | 'camera-unavailable'
   | 'invalid-image';
 
 /** Thrown by the core and the data pipeline; the element re-emits it as a `failed` event. */
@@ -52,7 +53,11 @@ export const errors = {
     new ClassifierError('no-label-file', 'Layout "csv" needs a .csv or .tsv file with file,label rows among the files given.'),
   notTrained: () =>
     new ClassifierError('not-trained', 'There is no trained model yet. Train on a folder of labelled images first.'),
-  busy: () => new ClassifierError('busy', 'Training is already running. Wait for it to finish, or abort it first.'),
+  busy: (activity: 'training' | 'loading' = 'training') =>
+    new ClassifierError(
+      'busy',
+      `${activity === 'training' ? 'Training is' : 'A saved model is still loading, so that is'} already running. Wait for it to finish, or abort it first.`,
+    ),
   aborted: () => new ClassifierError('aborted', 'Training was aborted.'),
   diverged: (epoch: number) =>
     new ClassifierError(
@@ -64,6 +69,18 @@ export const errors = {
       'context-lost',
       `The GPU's WebGL context was lost during training (a GPU reset, or the browser reclaimed GPU memory). The model was dropped and the ${backend} backend is ready: train again.`,
     ),
+  cameraUnavailable: (cause: unknown) => {
+    const name = cause instanceof Error ? cause.name : '';
+    const why =
+      name === 'NotAllowedError'
+        ? 'camera access was not allowed. Allow it for this page in the browser (the camera icon in the address bar), then press Start camera again.'
+        : name === 'NotFoundError' || name === 'OverconstrainedError'
+          ? 'no camera was found. Connect one, then press Start camera again.'
+          : name === 'NotReadableError'
+            ? 'the camera is in use by another program or tab. Close it, then press Start camera again.'
+            : `${reason(cause)}.`;
+    return new ClassifierError('camera-unavailable', `Could not start the camera: ${why}`, { cause });
+  },
   invalidImage: (source: string, cause: unknown) =>
     new ClassifierError('invalid-image', `Could not read the image ${source}: ${reason(cause)}`, { cause }),
 };

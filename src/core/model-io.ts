@@ -99,30 +99,31 @@ export async function modelFiles(model: tf.LayersModel, metadata: ModelMetadata)
  * @param source a `model.json` URL (its `metadata.json` is read from the same folder, falling back
  *   to the model's `userDefinedMetadata`), an `indexeddb://name` URL, or the files `model.json`,
  *   its weight files (`*.bin`) and optionally `metadata.json`.
- * @returns the model (input `[batch, 224, 224, 3]` in [-1, 1]) and its metadata.
- * @throws ClassifierError `model-load-failed` naming the source and the reason: files missing,
- *   unreadable, no labels, or labels that do not match the model's outputs.
+ * @returns the model (input `[batch, 224, 224, 3]` in [-1, 1]), its metadata, and the names of
+ *   files given that are not part of it (`ignored`), to report.
+ * @throws ClassifierError `model-load-failed` naming the source and the reason: files missing
+ *   (model.json, a weight file it names), unreadable, no labels, or labels that do not match the
+ *   model's outputs.
  */
 export async function loadModelWithMetadata(
   source: string | readonly File[],
-): Promise<{ model: tf.LayersModel; metadata: ModelMetadata }> {
+): Promise<{ model: tf.LayersModel; metadata: ModelMetadata; ignored: string[] }> {
   const where = typeof source === 'string' ? source : source.map((f) => f.name).join(', ');
   const failed = (reason: string, cause?: unknown) =>
     new ClassifierError('model-load-failed', `Could not load the saved model from ${where}: ${reason}`, { cause });
   let model: tf.LayersModel;
   let metadata: ModelMetadata | undefined;
+  let ignored: string[] = [];
   try {
     if (typeof source === 'string') {
       model = await tf.loadLayersModel(source);
       // Browser storage schemes keep the metadata inside the model; files on a server have it beside.
       if (!/^(indexeddb|localstorage):\/\//i.test(source)) metadata = await fetchMetadata(new URL('metadata.json', new URL(source, location.href)));
     } else {
-      const modelJson = source.find((f) => f.name.endsWith('.json') && f.name !== 'metadata.json');
-      if (!modelJson) throw failed('no model.json among the files.');
-      const weights = source.filter((f) => f.name.endsWith('.bin'));
-      model = await tf.loadLayersModel(tf.io.browserFiles([modelJson, ...weights]));
-      const metadataFile = source.find((f) => f.name === 'metadata.json');
-      if (metadataFile) metadata = JSON.parse(await metadataFile.text());
+      const files = await sortModelFiles(source, failed);
+      ignored = files.ignored;
+      model = await tf.loadLayersModel(tf.io.browserFiles([files.model, ...files.weights]));
+      metadata = files.metadata;
     }
   } catch (cause) {
     throw cause instanceof ClassifierError ? cause : failed(cause instanceof Error ? cause.message : String(cause), cause);
@@ -138,7 +139,56 @@ export async function loadModelWithMetadata(
     disposeLayersModel(model);
     throw failed(problem);
   }
-  return { model, metadata: metadata! };
+  return { model, metadata: metadata!, ignored };
+}
+
+/**
+ * Finds the parts of a saved model among files by content, not name, since browsers rename
+ * repeated downloads (`model (1).json`, `weights (1).bin`): the JSON with `modelTopology` is the
+ * model, the JSON with `labels` the metadata, and each weight file the manifest names is matched
+ * by name, or taken as is when there is one weight file for one path.
+ */
+async function sortModelFiles(files: readonly File[], failed: (reason: string) => ClassifierError) {
+  let model: File | undefined;
+  let manifestPaths: string[] = [];
+  let metadata: ModelMetadata | undefined;
+  const bins: File[] = [];
+  const ignored: string[] = [];
+  for (const file of files) {
+    if (file.name.endsWith('.bin')) {
+      bins.push(file);
+      continue;
+    }
+    if (!file.name.endsWith('.json')) {
+      ignored.push(file.name);
+      continue;
+    }
+    let json: { modelTopology?: unknown; weightsManifest?: { paths: string[] }[]; labels?: unknown };
+    try {
+      json = JSON.parse(await file.text());
+    } catch (cause) {
+      throw failed(`${file.name} is not valid JSON (${cause instanceof Error ? cause.message : cause}).`);
+    }
+    if (json.modelTopology) {
+      model = file;
+      manifestPaths = (json.weightsManifest ?? []).flatMap((group) => group.paths);
+    } else if (Array.isArray(json.labels)) metadata = json as unknown as ModelMetadata;
+    else ignored.push(file.name);
+  }
+  if (!model) throw failed('no model.json (a JSON file with modelTopology) among the files.');
+  const baseName = (path: string) => path.split('/').pop()!;
+  const used =
+    bins.length === 1 && manifestPaths.length === 1
+      ? bins
+      : manifestPaths.map((path) => {
+          const file = bins.find((b) => b.name === baseName(path));
+          if (!file) throw failed(`the weight file ${baseName(path)} that ${model!.name} names is not among the files.`);
+          return file;
+        });
+  // tf.io.browserFiles matches weight files to the manifest by name.
+  const weights = used.map((file, i) => new File([file], baseName(manifestPaths[i])));
+  ignored.push(...bins.filter((b) => !used.includes(b)).map((b) => b.name));
+  return { model, weights, metadata, ignored };
 }
 
 /** `metadata.json` at `url`, or undefined when there is none (a model that carries its own). */

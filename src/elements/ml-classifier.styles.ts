@@ -138,6 +138,12 @@ export const styles = css`
     stroke: var(--_accent);
     stroke-width: 2;
   }
+  .chart .marker {
+    fill: var(--_accent);
+  }
+  .chart .marker.validation {
+    fill: var(--_validation);
+  }
   .chart .dashed {
     stroke-dasharray: 5 3;
     stroke: var(--_validation);

@@ -10,7 +10,7 @@ import type { TrainingHistory } from '../core/classifier.js';
 import type { ModelMetadata } from '../core/model-io.js';
 import { readDrop } from '../io/drop.js';
 import { DataLoadedEvent, FailedEvent, ModelLoadedEvent, PredictedEvent, ProgressChangedEvent, TrainedEvent, type FailedDetail } from '../events.js';
-import { Trainer, type DataLoadedDetail, type Phase, type PredictedDetail, type Progress, type TrainedDetail } from '../trainer.js';
+import { Trainer, describeInput, type DataLoadedDetail, type Phase, type PredictedDetail, type Progress, type TrainedDetail } from '../trainer.js';
 import { renderConfusionMatrix, type Cell } from './confusion-matrix.js';
 import { styles } from './ml-classifier.styles.js';
 import { DEFAULT_STRINGS, formats, type Formats, type Strings } from './strings.js';
@@ -126,10 +126,13 @@ export class MlClassifier extends LitElement {
   @state() private result?: TrainedDetail;
   @state() private history?: TrainingHistory;
   @state() private selectedCell?: Cell;
-  @state() private loadedModel?: { source: string; metadata: ModelMetadata };
+  @state() private loadedModel?: { source: string; metadata: ModelMetadata; ignored: string[] };
   @state() private predictions: ShownPrediction[] = [];
   @state() private live?: PredictedDetail;
   @state() private camera?: MediaStream;
+  /** The camera request waiting for permission, if any, and its token (bumped by stopWebcam). */
+  private cameraRequest?: Promise<void>;
+  private cameraToken = 0;
   @state() private errorMessage = '';
   /** What the one polite live region says: phase changes and results, not every image or epoch. */
   @state() private announcement = '';
@@ -164,20 +167,21 @@ export class MlClassifier extends LitElement {
   async train(files: Array<File | FileWithPath>, options: { signal?: AbortSignal } = {}): Promise<TrainedDetail> {
     // Refused here, before the running run's display is cleared below.
     if (this.trainer.busy) {
-      const error = errors.busy();
+      const error = errors.busy(this.trainer.busyWith);
       this.fail(error, this.progress?.phase ?? 'reading');
       throw error;
     }
     const entries = files.map((f) => (f instanceof File ? withPath(f) : f));
     let phase: Phase = 'reading';
-    const previous = { result: this.result, history: this.history, files: this.filesByPath };
+    const previous = { result: this.result, data: this.data, history: this.history, files: this.filesByPath, predictions: this.predictions };
     this.errorMessage = '';
     this.progress = undefined;
     this.result = undefined;
     this.data = undefined;
     this.history = undefined;
     this.selectCell(undefined);
-    this.clearPredictions();
+    // Kept (not revoked) until the run succeeds: a failed run shows them again.
+    this.predictions = [];
     this.filesByPath = new Map(entries.map((e) => [e.path, e.file]));
     try {
       const detail = await this.trainer.train(
@@ -211,6 +215,7 @@ export class MlClassifier extends LitElement {
           },
         },
       );
+      previous.predictions.forEach((p) => p.thumbnail && URL.revokeObjectURL(p.thumbnail));
       this.result = detail;
       this.history = detail.history;
       this.loadedModel = undefined;
@@ -220,9 +225,11 @@ export class MlClassifier extends LitElement {
       this.dispatchEvent(new TrainedEvent(detail));
       return detail;
     } catch (error) {
-      // An aborted retrain keeps the previous model, so keep showing its results.
-      if (error instanceof ClassifierError && error.code === 'aborted' && previous.result && this.trainer.labels.length) {
-        ({ result: this.result, history: this.history, files: this.filesByPath } = previous);
+      // A failed or aborted retrain keeps the previous model: show its results and predictions again.
+      if (this.trainer.labels.length > 0) {
+        ({ result: this.result, history: this.history, files: this.filesByPath, predictions: this.predictions } = previous);
+      } else {
+        previous.predictions.forEach((p) => p.thumbnail && URL.revokeObjectURL(p.thumbnail));
       }
       this.fail(error, phase);
       throw error;
@@ -243,7 +250,7 @@ export class MlClassifier extends LitElement {
       this.dispatchEvent(new PredictedEvent(detail));
       return detail;
     } catch (error) {
-      this.fail(error, 'predict', source ?? (input instanceof File ? input.name : undefined));
+      this.fail(error, 'predict', source ?? describeInput(input));
       throw error;
     }
   }
@@ -286,20 +293,23 @@ export class MlClassifier extends LitElement {
     this.errorMessage = '';
     this.status = 'loading-saved-model';
     try {
-      const metadata = await this.trainer.load(given, { backend: this.backend, wasmPath: this.wasmPath });
+      const { metadata, ignored } = await this.trainer.load(given, { backend: this.backend, wasmPath: this.wasmPath });
       this.result = undefined;
       this.data = undefined;
       this.history = undefined;
       this.selectCell(undefined);
       this.clearPredictions();
-      this.loadedModel = { source: name, metadata };
+      this.loadedModel = { source: name, metadata, ignored };
       this.status = 'loaded';
       this.announcement = this.t.loadedModel(metadata.modelName, name, metadata.labels);
-      this.dispatchEvent(new ModelLoadedEvent({ source: name, labels: [...metadata.labels], metadata }));
+      this.dispatchEvent(new ModelLoadedEvent({ source: name, labels: [...metadata.labels], metadata, ignored }));
       return metadata;
     } catch (error) {
       if (error instanceof ClassifierError && error.code === 'busy') this.status = previous;
-      this.fail(error, 'load', name);
+      // A load replaced by a newer `src` is not a failure.
+      if (!(error instanceof ClassifierError && error.code === 'aborted' && typeof given === 'string' && given !== this.src)) {
+        this.fail(error, 'load', name);
+      }
       throw error;
     }
   }
@@ -315,12 +325,35 @@ export class MlClassifier extends LitElement {
    *   ClassifierError `not-trained` when no model is ready.
    */
   async startWebcam(): Promise<void> {
-    if (this.camera) return;
+    if (this.camera || this.cameraRequest) return this.cameraRequest;
+    // Stop or removal while the browser asks for permission cancels this request (a new token).
+    const token = ++this.cameraToken;
+    this.cameraRequest = this.openCamera(token).finally(() => {
+      if (this.cameraToken === token) this.cameraRequest = undefined;
+    });
+    return this.cameraRequest;
+  }
+
+  /** Stops live classification and releases the camera (also one still being asked for). */
+  stopWebcam(): void {
+    this.cameraToken++;
+    this.cameraRequest = undefined;
+    this.camera?.getTracks().forEach((t) => t.stop());
+    this.camera = undefined;
+    this.live = undefined;
+    if (this.video) this.video.srcObject = null;
+  }
+
+  private async openCamera(token: number): Promise<void> {
     try {
       if (this.trainer.labels.length === 0) throw errors.notTrained();
-      const stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
-      // Removed, or stopped, while the browser asked for permission.
-      if (!this.isConnected) {
+      let stream: MediaStream;
+      try {
+        stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
+      } catch (cause) {
+        throw errors.cameraUnavailable(cause);
+      }
+      if (token !== this.cameraToken || !this.isConnected) {
         stream.getTracks().forEach((t) => t.stop());
         return;
       }
@@ -337,17 +370,11 @@ export class MlClassifier extends LitElement {
     }
   }
 
-  /** Stops live classification and releases the camera. */
-  stopWebcam(): void {
-    this.camera?.getTracks().forEach((t) => t.stop());
-    this.camera = undefined;
-    this.live = undefined;
-    if (this.video) this.video.srcObject = null;
-  }
-
   override connectedCallback(): void {
     super.connectedCallback();
     this.addEventListener('paste', this.handlePaste);
+    // Put back after a removal freed its model: load `src` again.
+    if (this.hasUpdated && this.src && this.trainer.labels.length === 0 && !this.trainer.busy) this.load(this.src).catch(() => {});
   }
 
   override disconnectedCallback(): void {
@@ -370,8 +397,17 @@ export class MlClassifier extends LitElement {
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('src') && this.src) this.load(this.src).catch(() => {}); // reported through `failed`
+    if (changed.has('src') && this.src) this.loadSrc(this.src);
     if (changed.has('webcam') && !this.webcam) this.stopWebcam();
+  }
+
+  /** Loads `src`; a newer `src` aborts a load still running, so the last one set wins. */
+  private async loadSrc(src: string) {
+    if (this.status === 'loading-saved-model') {
+      this.trainer.abort();
+      while (this.trainer.busy) await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    if (src === this.src) await this.load(src).catch(() => {}); // reported through `failed`
   }
 
   override render() {
@@ -421,6 +457,7 @@ export class MlClassifier extends LitElement {
       return html`<section part="results" aria-label=${t.resultsLabel}>
         <p><strong>${t.loadedModel(metadata.modelName, source, metadata.labels)}</strong></p>
         <p class="muted">${t.savedWith(metadata.timeStamp, metadata.tfjsVersion, metadata.tmVersion)}</p>
+        ${this.loadedModel.ignored.length ? html`<p>${t.ignoredFiles(this.loadedModel.ignored.join(', '))}</p>` : nothing}
       </section>`;
     }
     const data = this.result ?? this.data;

@@ -40,6 +40,8 @@ export interface Strings {
   backendAndTime: (backend: string, seconds: string) => string;
   loadedModel: (name: string, source: string, labels: string[]) => string;
   savedWith: (timeStamp: string, tfjsVersion: string, tmVersion?: string) => string;
+  /** Files given to load a model that are not part of it. */
+  ignoredFiles: (names: string) => string;
   imagesPerLabel: string;
   label: string;
   trainingImages: string;
@@ -100,6 +102,7 @@ export const DEFAULT_STRINGS: Strings = {
   backendAndTime: (backend, seconds) => `Backend ${backend} · ${seconds} s`,
   loadedModel: (name, source, labels) => `Loaded model ${name} (${source}) with ${labels.length} labels: ${labels.join(', ')}.`,
   savedWith: (timeStamp, tfjs, tm) => `Saved ${timeStamp} with TensorFlow.js ${tfjs}${tm ? ` by Teachable Machine ${tm}` : ''}.`,
+  ignoredFiles: (names) => `Not part of the model, so not used: ${names}.`,
   imagesPerLabel: 'Images per label',
   label: 'Label',
   trainingImages: 'Training images',

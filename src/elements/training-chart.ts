@@ -60,7 +60,10 @@ export function renderTrainingChart(history: TrainingHistory, epochs: number, t:
   </figure>`;
 }
 
-/** One plot: y from 0 to `max`, x from epoch 1 to `epochs`; the summary is the image's accessible name. */
+/**
+ * One plot: y from 0 to `max`, x from epoch 1 to `epochs`; the summary is the image's accessible
+ * name. A marker shows each line's latest value (a one-epoch line has no length to draw).
+ */
 function plot(title: string, series: Series[], epochs: number, max: number, format: (v: number) => string, t: Strings, f: Formats) {
   const x = (i: number) => PAD.left + (epochs > 1 ? (i / (epochs - 1)) * (WIDTH - PAD.left - PAD.right) : 0);
   const y = (v: number) => PAD.top + (1 - v / max) * (HEIGHT - PAD.top - PAD.bottom);
@@ -71,13 +74,14 @@ function plot(title: string, series: Series[], epochs: number, max: number, form
     ${svg`
       <text class="axis" x=${PAD.left} y=${PAD.top + 4} dx="-4" text-anchor="end">${format(max)}</text>
       <text class="axis" x=${PAD.left} y=${HEIGHT - PAD.bottom} dx="-4" text-anchor="end">${f.count(0)}</text>
-      <text class="axis" x=${x(0)} y=${HEIGHT - 6} text-anchor="middle">${f.count(1)}</text>
+      ${epochs > 1 ? svg`<text class="axis" x=${x(0)} y=${HEIGHT - 6} text-anchor="middle">${f.count(1)}</text>` : nothing}
       <text class="axis" x=${x(epochs - 1)} y=${HEIGHT - 6} text-anchor="end">${t.lastEpochAxis(f.count(epochs))}</text>
       <text class="title" x=${WIDTH - PAD.right} y=${PAD.top + 10} text-anchor="end">${title}</text>
       <line class="frame" x1=${PAD.left} y1=${HEIGHT - PAD.bottom} x2=${WIDTH - PAD.right} y2=${HEIGHT - PAD.bottom}></line>
       <line class="frame" x1=${PAD.left} y1=${PAD.top} x2=${PAD.left} y2=${HEIGHT - PAD.bottom}></line>
       ${series.map(
-        (s) => svg`<polyline class=${s.dashed ? 'line dashed' : 'line'} points=${s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}></polyline>`,
+        (s) => svg`<polyline class=${s.dashed ? 'line dashed' : 'line'} points=${s.values.map((v, i) => `${x(i).toFixed(1)},${y(v).toFixed(1)}`).join(' ')}></polyline>
+          <circle class=${s.dashed ? 'marker validation' : 'marker'} r="2.5" cx=${x(s.values.length - 1)} cy=${y(s.values.at(-1)!)}></circle>`,
       )}
     `}
   </svg>`;

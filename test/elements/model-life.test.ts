@@ -55,7 +55,7 @@ describe('<ml-classifier>: results panel', () => {
     expect(validationCount).to.equal(labels.reduce((n, l) => n + detail.counts[l].validation, 0));
     const correct = detail.validation.filter((v) => v.label === v.predicted).length;
     expect(detail.validationAccuracy).to.equal(correct / validationCount);
-    expect(root.querySelector('[part~="results"] [role="status"]')!.textContent).to.contain(`(${correct} of ${validationCount})`);
+    expect(root.querySelector('[part~="results"] p')!.textContent).to.contain(`(${correct} of ${validationCount})`);
 
     // Chart: one table row and one plotted point per epoch, for training and validation.
     const chart = root.querySelector('[part~="results"] [part~="chart"]')!;
