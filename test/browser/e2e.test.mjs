@@ -1,0 +1,229 @@
+// End to end in a real browser, as a visitor would use a self-hosted page: the BUILT bundle
+// (`npm run build` first; `npm test` does), served with a strict Content-Security-Policy, driven
+// in Debian's Chromium through the element's real file inputs. Run: `npm run test:browser`.
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { startDevServer } from '@web/dev-server';
+import puppeteer from 'puppeteer-core';
+import { serveShared, sharedDir } from '../../tools/dev-server-plugins.mjs';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const DATASETS = path.join(sharedDir, 'datasets/dataset-tutorial-for-image-classification');
+const PEXELS = path.join(DATASETS, 'pexel-images');
+const COLORS = path.join(DATASETS, 'colors');
+/** A validation photo, classified after training; wood is the label the photos leave least in doubt. */
+const PHOTO = { file: path.join(PEXELS, 'validation/wood/abstract-antique-backdrop-164005.jpg'), label: 'wood' };
+const MODEL_FILES = '/shared/models/';
+const MODEL_URL = `${MODEL_FILES}mobilenet_v1_0.25_224/model.json`;
+const SCREENSHOT = path.join(root, 'screenshots/e2e-pexel.png');
+
+/**
+ * The strictest policy the page works under (README "Self-hosting"), tried directive by
+ * directive: nothing is allowed unless listed. `'wasm-unsafe-eval'` lets WebAssembly compile (the
+ * wasm backend) without allowing JavaScript eval; without it tfjs logs "wasm streaming compile
+ * failed" and `auto` ends on WebGL. `blob:` images are the thumbnails of chosen photos and of a
+ * confusion-matrix cell. `style-src 'self'` is for this page's own stylesheet only: the element's
+ * styles are constructed stylesheets, which the policy does not govern. The webcam needs nothing
+ * (a MediaStream in `srcObject` is not fetched), nor does WebGL (checked once by hand with
+ * `backend="webgl"` and the webcam on; not repeated here to keep the test short).
+ */
+export const CSP = [
+  "default-src 'none'",
+  "script-src 'self' 'wasm-unsafe-eval'",
+  "style-src 'self'",
+  "img-src 'self' blob:",
+  "connect-src 'self'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+let server;
+let browser;
+let origin;
+
+before(async () => {
+  assert.ok(existsSync(path.join(root, 'dist/ml-classifier.js')), 'dist/ml-classifier.js is missing: run `npm run build` first');
+  // The repository root as static files (no transforms: the page loads only the built bundle)
+  // and ../shared at /shared/, with the policy on every HTML response.
+  server = await startDevServer({
+    config: {
+      rootDir: root,
+      hostname: '127.0.0.1',
+      port: 0,
+      middleware: [
+        (ctx, next) => {
+          // By path, not by the response's type: a 304 revalidation has no body to type.
+          if (ctx.path.endsWith('.html')) ctx.set('Content-Security-Policy', CSP);
+          return next();
+        },
+        serveShared,
+      ],
+    },
+    readCliArgs: false,
+    readFileConfig: false,
+    autoExitProcess: false,
+    logStartMessage: false,
+  });
+  origin = `http://127.0.0.1:${server.server.address().port}`;
+  browser = await puppeteer.launch({
+    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-quic',
+      '--use-angle=swiftshader',
+      '--enable-unsafe-swiftshader',
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+});
+
+/**
+ * Opens the page in a new tab of the same browser profile (so IndexedDB carries over between
+ * visits) and records what it requests, its CSP violations and the element's events.
+ * `block(url)` aborts matching requests, as if the network were down for them.
+ */
+async function visit({ block } = {}) {
+  const page = await browser.newPage();
+  await page.setViewport({ width: 1000, height: 900 });
+  const requests = [];
+  const blocked = [];
+  if (block !== undefined) await page.setRequestInterception(true);
+  page.on('request', (request) => {
+    requests.push(request.url());
+    if (!block) return;
+    if (block(request.url())) {
+      blocked.push(request.url());
+      request.abort('internetdisconnected');
+    } else {
+      request.continue();
+    }
+  });
+  const messages = [];
+  page.on('console', (message) => messages.push(message.text()));
+  // Before any page script: CSP violations (they bubble out of shadow roots: composed) and the
+  // element's events, captured at the document.
+  await page.evaluateOnNewDocument(() => {
+    const log = (window.__e2e = { violations: [], predicted: [], failed: [] });
+    document.addEventListener('securitypolicyviolation', (e) =>
+      log.violations.push(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`),
+    );
+    document.addEventListener('predicted', (e) => log.predicted.push({ source: e.detail.source, label: e.detail.label, confidence: e.detail.confidence }), true);
+    document.addEventListener('failed', (e) => log.failed.push(`${e.detail.code}: ${e.detail.message}`), true);
+  });
+  const response = await page.goto(`${origin}/demo/bundle.html`);
+  assert.equal(response.headers()['content-security-policy'], CSP);
+  await page.evaluate(() => customElements.whenDefined('ml-classifier'));
+  const log = () => page.evaluate(() => window.__e2e);
+  return { page, requests, blocked, messages, log };
+}
+
+/** Chooses `folder` through the element's folder input and waits for `trained` (or failure). */
+async function train(page, folder) {
+  const input = await page.waitForSelector('ml-classifier >>> input[name="training-data"]');
+  // DOM.setFileInputFiles: for a webkitdirectory input, Chromium lists the folder recursively,
+  // as its folder picker does.
+  await input.uploadFile(folder);
+  await page.waitForFunction(() => ['trained', 'error'].includes(document.querySelector('ml-classifier').status), {
+    timeout: 600_000,
+    polling: 500,
+  });
+  return page.evaluate(() => {
+    const el = document.querySelector('ml-classifier');
+    const d = el.trainedDetail;
+    return { status: el.status, labels: d?.labels, validationAccuracy: d?.validationAccuracy, backend: d?.backend, durationMs: d?.durationMs };
+  });
+}
+
+/** Cache keys in TensorFlow.js's IndexedDB database, read without tfjs. */
+const cachedModels = (page) =>
+  page.evaluate(
+    () =>
+      new Promise((resolve, reject) => {
+        const open = indexedDB.open('tensorflowjs');
+        open.onerror = () => reject(open.error);
+        open.onsuccess = () => {
+          const keys = open.result.transaction('model_info_store').objectStore('model_info_store').getAllKeys();
+          keys.onsuccess = () => (open.result.close(), resolve(keys.result));
+        };
+      }),
+  );
+
+const isOwn = (url) => ['data:', 'blob:'].includes(new URL(url).protocol) || new URL(url).origin === origin;
+
+test('first visit: trains on the pexel folder, classifies a photo, all requests same-origin, no CSP violation', { timeout: 900_000 }, async () => {
+  const start = Date.now();
+  const { page, requests, log, messages } = await visit();
+  const result = await train(page, PEXELS);
+  const events = await log();
+  assert.equal(result.status, 'trained', `training failed: ${events.failed.join('; ')}`);
+  assert.deepEqual(result.labels, ['mobile', 'notebook', 'wood']);
+  assert.ok(result.validationAccuracy >= 0.8, `validation accuracy ${result.validationAccuracy}`);
+
+  const classify = await page.$('ml-classifier >>> input[name="classify"]');
+  await classify.uploadFile(PHOTO.file);
+  await page.waitForFunction(() => window.__e2e.predicted.length > 0, { timeout: 120_000, polling: 200 });
+  const [prediction] = (await log()).predicted;
+  assert.equal(prediction.source, path.basename(PHOTO.file));
+  assert.equal(prediction.label, PHOTO.label);
+
+  // Open a confusion-matrix cell: its validation photos are shown from blob: URLs.
+  const cell = await page.waitForSelector('ml-classifier >>> [part~="matrix"] button.cell');
+  await cell.click();
+  await page.waitForFunction(
+    () => {
+      const images = [...document.querySelector('ml-classifier').shadowRoot.querySelectorAll('.cell-images img')];
+      // A blocked image never loads: stop at the violation, reported below.
+      return (images.length > 0 && images.every((img) => img.complete && img.naturalWidth > 0)) || window.__e2e.violations.length > 0;
+    },
+    { timeout: 60_000, polling: 200 },
+  );
+
+  mkdirSync(path.dirname(SCREENSHOT), { recursive: true });
+  await page.screenshot({ path: SCREENSHOT, fullPage: true });
+
+  const { violations } = await log();
+  assert.deepEqual(violations, [], `CSP violations (console: ${messages.filter((m) => m.includes('Content Security Policy')).join(' | ')})`);
+  assert.deepEqual(requests.filter((url) => !isOwn(url)), [], 'requests to other origins');
+  assert.ok(requests.some((url) => url === `${origin}${MODEL_URL}`), 'the model came from the network');
+  assert.ok(requests.some((url) => url.endsWith('.wasm')) || result.backend !== 'wasm', 'wasm files requested');
+  assert.deepEqual(
+    (await cachedModels(page)).filter((k) => k.startsWith('ml-classifier-base/')),
+    [`ml-classifier-base/http/127.0.0.1:${new URL(origin).port}${MODEL_URL}`],
+  );
+  console.log(
+    `first visit: ${requests.length} requests, all to ${origin}; ${result.backend}, validation accuracy ${result.validationAccuracy}; ` +
+      `${prediction.label} ${prediction.confidence.toFixed(3)}; training ${(result.durationMs / 1000).toFixed(1)} s, whole visit ${((Date.now() - start) / 1000).toFixed(1)} s`,
+  );
+  await page.close();
+});
+
+test('second visit with the model files unreachable: the base model comes from IndexedDB', { timeout: 600_000 }, async () => {
+  const start = Date.now();
+  const { page, requests, blocked, log } = await visit({ block: (url) => new URL(url).pathname.startsWith(MODEL_FILES) });
+  // The tiny colors data set: the point is the model load, not the training.
+  const result = await train(page, COLORS);
+  const events = await log();
+  assert.equal(result.status, 'trained', `training failed: ${events.failed.join('; ')}`);
+  assert.deepEqual(result.labels, ['blue', 'red']);
+  assert.deepEqual(blocked, [], 'no model file was even requested');
+  // And the block works: the page itself cannot reach the model.
+  assert.equal(await page.evaluate((url) => fetch(url).then(() => 'fetched', () => 'failed'), MODEL_URL), 'failed');
+  assert.deepEqual(blocked, [`${origin}${MODEL_URL}`]);
+  assert.deepEqual(events.violations, []);
+  assert.deepEqual(requests.filter((url) => !isOwn(url)), []);
+  console.log(`second visit: ${requests.length} requests, none for the model; ${((Date.now() - start) / 1000).toFixed(1)} s`);
+  await page.close();
+});
