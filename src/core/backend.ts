@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { errors } from './errors.js';
 import { installWasmBatchMatMul } from './wasm-matmul.js';
+import { installWasmMinimum } from './wasm-minimum.js';
 
 /**
  * Which TensorFlow.js backend runs the model:
@@ -26,12 +27,16 @@ let autoChoice: string | undefined;
  * @param wasmPath URL of the folder holding `tfjs-backend-wasm*.wasm` (with a trailing slash);
  *   only the first call's value counts, since the WASM module loads once.
  * @returns the backend now active: `'webgl' | 'wasm' | 'cpu'`. On `wasm`, the transposed-matMul
- *   fix of {@link installWasmBatchMatMul} is in place (about 10x faster dense-layer gradients).
+ *   fixes of {@link installWasmBatchMatMul} (about 10x faster dense-layer gradients) and
+ *   {@link installWasmMinimum} (ReLU6 without the slow broadcast `Minimum`) are in place.
  * @throws ClassifierError `backend-unavailable` when a forced backend cannot start.
  */
 export async function selectBackend(preference: BackendPreference, wasmPath?: string): Promise<string> {
   const active = await activate(preference, wasmPath);
-  if (active === 'wasm') installWasmBatchMatMul();
+  if (active === 'wasm') {
+    installWasmBatchMatMul();
+    installWasmMinimum();
+  }
   return active;
 }
 

@@ -123,3 +123,29 @@ describe('core: wasm BatchMatMul with transpose flags', function () {
     tf.dispose([a, b]);
   });
 });
+
+describe('core: wasm Minimum against a single number (ReLU6)', function () {
+  before(async () => {
+    expect(await selectBackend('wasm', WASM_PATH)).to.equal('wasm');
+  });
+
+  it('gives exactly minimum(x, limit) in both operand orders, leaves other shapes to the original, and frees everything', () => {
+    const start = tensorCount();
+    const data = tf.backend() as unknown as { numDataIds(): number };
+    const buffers = data.numDataIds();
+    tf.tidy(() => {
+      const x = tf.randomNormal([4, 9, 9, 8]).mul(5);
+      const reference = tf.where(x.greater(6), tf.fill(x.shape, 6), x);
+      for (const out of [tf.minimum(x, 6), tf.minimum(6, x), tf.minimum(x, tf.scalar(6))]) {
+        expect(out.shape).to.deep.equal(x.shape);
+        expect(tf.sub(out, reference).abs().max().dataSync()[0]).to.equal(0);
+      }
+      // Element-wise and int32 operands keep the original kernel.
+      const y = tf.randomNormal([4, 9, 9, 8]);
+      expect(tf.minimum(x, y).sub(tf.where(x.less(y), x, y)).abs().max().dataSync()[0]).to.equal(0);
+      expect([...tf.minimum(tf.tensor1d([1, 7, 9], 'int32'), 6).dataSync()]).to.deep.equal([1, 6, 6]);
+    });
+    expect(tensorCount()).to.equal(start);
+    expect(data.numDataIds()).to.equal(buffers);
+  });
+});
