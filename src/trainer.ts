@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs';
 import { recoverFromContextLoss, selectBackend, watchContextLoss, type BackendPreference } from './core/backend.js';
 import { Classifier, DEFAULT_TRAIN_OPTIONS, type Prediction, type TrainingHistory, type TrainOptions } from './core/classifier.js';
 import { errors } from './core/errors.js';
-import { CUT_LAYER, DEFAULT_MODEL_URL, loadMobileNet } from './core/feature-extractor.js';
+import { CUT_LAYER, DEFAULT_MODEL_URL, loadMobileNet, type Pooling } from './core/feature-extractor.js';
 import { confusionMatrix } from './core/metrics.js';
 import { loadModelWithMetadata, modelFiles, modelMetadata, type ModelMetadata } from './core/model-io.js';
 import type { ImageInput } from './core/preprocess.js';
@@ -83,6 +83,8 @@ export interface PredictedDetail extends Prediction {
 export interface TrainerOptions extends TrainOptions, OrganizeOptions {
   /** URL of a MobileNet v1 0.25 224 layers `model.json`. */
   modelUrl?: string;
+  /** What the head trains on: the `[7, 7, 256]` activations (`none`, default) or their average `[256]`. */
+  pooling?: Pooling;
   backend?: BackendPreference;
   /** Folder holding the `.wasm` files of `@tensorflow/tfjs-backend-wasm`. */
   wasmPath?: string;
@@ -98,7 +100,7 @@ const DECODE_AHEAD = 2;
 export class Trainer {
   private classifier: Classifier | undefined;
   /** What the classifier holds: the base model's URL and backend; `saved` for a loaded saved model, which training replaces. */
-  private loaded: { modelUrl: string; backend: string; saved?: boolean } | undefined;
+  private loaded: { modelUrl: string; backend: string; pooling?: Pooling; saved?: boolean } | undefined;
   private running: AbortController | undefined;
   /** What the run in progress is, for the `busy` message. */
   private activity: 'training' | 'loading' = 'training';
@@ -378,13 +380,15 @@ export class Trainer {
     signal: AbortSignal,
   ): Promise<{ classifier: Classifier; isNew: boolean; loaded: NonNullable<Trainer['loaded']> }> {
     const modelUrl = options.modelUrl || DEFAULT_MODEL_URL;
+    const pooling = options.pooling ?? 'none';
     const backend = await selectBackend(options.backend ?? 'auto', options.wasmPath);
     this.watch();
-    const loaded = { modelUrl, backend };
-    if (this.classifier && !this.loaded?.saved && this.loaded?.modelUrl === modelUrl && this.loaded.backend === backend) {
+    const loaded = { modelUrl, backend, pooling };
+    const current = this.loaded;
+    if (this.classifier && current && !current.saved && current.modelUrl === modelUrl && current.backend === backend && current.pooling === pooling) {
       return { classifier: this.classifier, isNew: false, loaded };
     }
-    const next = new Classifier(await loadMobileNet(modelUrl));
+    const next = new Classifier(await loadMobileNet(modelUrl, { pooling }));
     // Aborted or disposed (element removed) while loading: nobody will free it later.
     if (signal.aborted) {
       next.dispose();

@@ -185,6 +185,9 @@ export class Classifier {
         epochs,
         batchSize,
         shuffle: true,
+        // tfjs yields with requestAnimationFrame, which never fires in a background tab, so a run
+        // would stall when the user switches tabs; yieldToPage below does not depend on frames.
+        yieldEvery: 'never',
         validationData: validationYs ? [validation!.activations, validationYs] : undefined,
         callbacks: {
           onBatchEnd: async () => {
@@ -192,6 +195,7 @@ export class Classifier {
               failure = errors.aborted();
               head.stopTraining = true;
             }
+            await yieldToPage();
           },
           onEpochEnd: async (epoch, logs = {}) => {
             if (failure) return;
@@ -333,14 +337,30 @@ function createHead(
 ): tf.Sequential {
   const head = tf.sequential({
     layers: [
-      tf.layers.flatten({ inputShape }),
+      // Pooled activations are already flat.
+      ...(inputShape.length > 1 ? [tf.layers.flatten({ inputShape })] : []),
       // Initialisers and the bias-free output layer as in the original ml-classifier engine.
-      tf.layers.dense({ units: hiddenUnits, activation: 'relu', kernelInitializer: 'varianceScaling', useBias: true }),
+      tf.layers.dense({ units: hiddenUnits, activation: 'relu', kernelInitializer: 'varianceScaling', useBias: true, inputShape: [inputShape.reduce((a, b) => a * b, 1)] }),
       tf.layers.dense({ units: numClasses, activation: 'softmax', kernelInitializer: 'varianceScaling', useBias: false }),
     ],
   });
   head.compile({ optimizer: tf.train.adam(learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   return head;
+}
+
+/**
+ * Lets the page handle input and paint between batches. A message to ourselves, not setTimeout
+ * (clamped to 1 s in background tabs) or requestAnimationFrame (never fires there).
+ */
+function yieldToPage(): Promise<void> {
+  return new Promise((resolve) => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      resolve();
+    };
+    channel.port2.postMessage(null);
+  });
 }
 
 /** Whether every weight of a model is finite: the sum of absolute values is NaN or infinite otherwise. */

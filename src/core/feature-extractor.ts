@@ -13,6 +13,16 @@ export const DEFAULT_MODEL_URL =
 export const CUT_LAYER = 'conv_pw_13_relu';
 
 /**
+ * What the base network hands the head per image:
+ * - `none` (default): the `[7, 7, 256]` activations at `conv_pw_13_relu`, 12,544 numbers; the
+ *   head's first dense layer then has 12,544 x 100 weights.
+ * - `average`: their global average over the 7x7 positions, `[256]`; 49 times less memory per
+ *   image and a head 49 times smaller, for large sets or small devices, at some accuracy (see the
+ *   README's figures).
+ */
+export type Pooling = 'none' | 'average';
+
+/**
  * The frozen base network: turns preprocessed images into activations. The core takes any
  * object of this shape, so tests and workers can pass their own.
  */
@@ -36,7 +46,8 @@ export interface FeatureExtractor {
  * Loads a MobileNet v1 layers model from `modelUrl` (a `model.json` with its weight shards next
  * to it), cuts it at {@link CUT_LAYER} and folds its BatchNormalization layers into the convs
  * before them ({@link foldBatchNorm}): the same activations up to float32 rounding, ~1.3x faster
- * on the wasm backend. The loaded model's own weights are freed before this returns.
+ * on the wasm backend. The loaded model's own weights are freed before this returns. With
+ * `pooling: 'average'` a GlobalAveragePooling2D layer (`activations_average`) follows the cut.
  *
  * **Cache.** An http(s) model is kept in IndexedDB after its first successful load, as fetched
  * (before cutting and folding), so later loads, in this page or the next visit, make no network
@@ -51,7 +62,7 @@ export interface FeatureExtractor {
  * @throws ClassifierError `model-load-failed` when the files cannot be fetched or parsed, or the
  *   model has no layer named `conv_pw_13_relu`.
  */
-export async function loadMobileNet(modelUrl: string = DEFAULT_MODEL_URL): Promise<FeatureExtractor> {
+export async function loadMobileNet(modelUrl: string = DEFAULT_MODEL_URL, options: { pooling?: Pooling } = {}): Promise<FeatureExtractor> {
   const cacheKey = baseModelCacheKey(modelUrl);
   let full = cacheKey ? await loadCachedModel(cacheKey) : undefined;
   /** The files as fetched, kept to be cached once the model has proved usable. */
@@ -73,6 +84,10 @@ export async function loadMobileNet(modelUrl: string = DEFAULT_MODEL_URL): Promi
   try {
     const cut = tf.model({ inputs: full.inputs, outputs: full.getLayer(CUT_LAYER).output as tf.SymbolicTensor });
     model = await foldBatchNorm(cut);
+    if (options.pooling === 'average') {
+      const pooled = tf.layers.globalAveragePooling2d({ name: 'activations_average' }).apply(model.outputs[0]) as tf.SymbolicTensor;
+      model = tf.model({ inputs: model.inputs, outputs: pooled });
+    }
   } catch (cause) {
     throw errors.modelLoadFailed(modelUrl, cause);
   } finally {

@@ -20,6 +20,8 @@ export type MlClassifierSettable =
   | 'seed'
   | 'layout'
   | 'labelFromFileName'
+  | 'pooling'
+  | 'strings'
   | 'webcam';
 
 /**
