@@ -6,7 +6,7 @@ export { MlClassifier, type Status } from './elements/ml-classifier.js';
 export { DEFAULT_STRINGS, formats, type Formats, type Strings } from './elements/strings.js';
 export * from './events.js';
 export * from './trainer.js';
-export { Classifier, DEFAULT_TRAIN_OPTIONS, disposeLayersModel, type EpochLogs, type LabeledActivations, type Prediction, type Score, type TrainingHistory, type TrainingResult, type TrainOptions } from './core/classifier.js';
+export { Classifier, DEFAULT_TRAIN_OPTIONS, POOLED_TRAIN_DEFAULTS, disposeLayersModel, type EpochLogs, type LabeledActivations, type Prediction, type Score, type TrainingHistory, type TrainingResult, type TrainOptions } from './core/classifier.js';
 export { ClassifierError, type ClassifierErrorCode } from './core/errors.js';
 export { CUT_LAYER, DEFAULT_MODEL_URL, loadMobileNet, type FeatureExtractor, type Pooling } from './core/feature-extractor.js';
 export { confusionMatrix, perLabelAccuracy } from './core/metrics.js';

@@ -10,10 +10,10 @@ export interface TrainOptions {
   /**
    * Examples per gradient step. Integer >= 1. Default: 40% of the training examples (at least 1),
    * the original ml-classifier engine's rule, which reaches 100% on the shared pexel and colors
-   * sets and ~95% on sign-language digits.
+   * sets and ~95% on sign-language digits; 32 for pooled activations ({@link POOLED_TRAIN_DEFAULTS}).
    */
   batchSize?: number;
-  /** Adam's learning rate. > 0. Default 0.0001. */
+  /** Adam's learning rate. > 0. Default 0.0001; 0.001 for pooled activations. */
   learningRate?: number;
   /** Units in the head's hidden dense relu layer. Integer >= 1. Default 100. */
   hiddenUnits?: number;
@@ -21,6 +21,13 @@ export interface TrainOptions {
 
 /** Defaults of {@link TrainOptions} (`batchSize` is computed from the data when undefined). */
 export const DEFAULT_TRAIN_OPTIONS = { epochs: 20, batchSize: undefined, learningRate: 0.0001, hiddenUnits: 100 } as const;
+
+/**
+ * The defaults that replace those for pooled `[256]` activations: the small head learns too
+ * slowly with the full head's settings (20 epochs of 3 steps at 0.0001 reached 37% validation
+ * accuracy on sign-language digits), and at these 97.1%, with training ~8x shorter than the full head's.
+ */
+export const POOLED_TRAIN_DEFAULTS = { learningRate: 0.001, batchSize: 32 } as const;
 
 /** Loss and accuracy (0-1) of one finished epoch; the validation figures are absent without validation data. */
 export interface EpochLogs {
@@ -168,10 +175,11 @@ export class Classifier {
     const n = train.labelIndices.length;
     if (n === 0) throw errors.noImages();
     const epochs = options.epochs ?? DEFAULT_TRAIN_OPTIONS.epochs;
-    const batchSize = options.batchSize ?? Math.max(1, Math.floor(n * 0.4));
+    const pooled = train.activations.rank === 2;
+    const batchSize = options.batchSize ?? (pooled ? POOLED_TRAIN_DEFAULTS.batchSize : Math.max(1, Math.floor(n * 0.4)));
     const head = createHead(train.activations.shape.slice(1), labels.length, {
       hiddenUnits: options.hiddenUnits ?? DEFAULT_TRAIN_OPTIONS.hiddenUnits,
-      learningRate: options.learningRate ?? DEFAULT_TRAIN_OPTIONS.learningRate,
+      learningRate: options.learningRate ?? (pooled ? POOLED_TRAIN_DEFAULTS.learningRate : DEFAULT_TRAIN_OPTIONS.learningRate),
     });
     const oneHot = (indices: number[]) => tf.tidy(() => tf.oneHot(tf.tensor1d(indices, 'int32'), labels.length));
     const ys = oneHot(train.labelIndices);

