@@ -31,7 +31,17 @@ let autoChoice: string | undefined;
  *   {@link installWasmMinimum} (ReLU6 without the slow broadcast `Minimum`) are in place.
  * @throws ClassifierError `backend-unavailable` when a forced backend cannot start.
  */
-export async function selectBackend(preference: BackendPreference, wasmPath?: string): Promise<string> {
+export function selectBackend(preference: BackendPreference, wasmPath?: string): Promise<string> {
+  // One at a time: two elements starting together would otherwise probe and switch the page's
+  // backend under each other ("Backend 'wasm' has not yet been initialized").
+  const next = queue.then(() => select(preference, wasmPath));
+  queue = next.catch(() => undefined);
+  return next;
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+async function select(preference: BackendPreference, wasmPath?: string): Promise<string> {
   const active = await activate(preference, wasmPath);
   if (active === 'wasm') {
     installWasmBatchMatMul();

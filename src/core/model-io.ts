@@ -25,6 +25,8 @@ export interface ModelMetadata {
   imageSize?: number;
   /** How an image becomes the model's input; absent in Teachable Machine exports, which preprocess the same way. */
   preprocessing?: {
+    /** Before the crop, as `decodeImage` does: EXIF orientation, transparency on white, short side shrunk to 224. */
+    decode: string;
     crop: 'center-square';
     resize: 'bilinear';
     size: number;
@@ -57,7 +59,13 @@ export function modelMetadata(info: MetadataInfo): ModelMetadata {
     modelName: info.modelName ?? 'ml-classifier-model',
     labels: [...info.labels],
     imageSize: INPUT_SIZE,
-    preprocessing: { crop: 'center-square', resize: 'bilinear', size: INPUT_SIZE, scale: 'x / 127.5 - 1' },
+    preprocessing: {
+      decode: 'EXIF orientation applied; transparent pixels on white; short side shrunk to 224 with high-quality smoothing (smaller images kept)',
+      crop: 'center-square',
+      resize: 'bilinear',
+      size: INPUT_SIZE,
+      scale: 'x / 127.5 - 1',
+    },
     baseModel: { name: 'MobileNet v1 0.25 224 (ImageNet)', url: info.baseModelUrl, cutLayer: info.cutLayer },
   };
 }

@@ -329,8 +329,9 @@ export class MlClassifier extends LitElement {
 
   /**
    * Starts live classification from the camera (`getUserMedia`, preferring a rear camera).
-   * @throws the browser's `NotAllowedError`/`NotFoundError` (also fired as `failed`), or
-   *   ClassifierError `not-trained` when no model is ready.
+   * A second call while the first waits for permission returns the same promise.
+   * @throws ClassifierError (also fired as `failed`): `camera-unavailable` (not allowed, no camera,
+   *   in use; the browser's error is its `cause`), or `not-trained` when no model is ready.
    */
   async startWebcam(): Promise<void> {
     if (this.camera || this.cameraRequest) return this.cameraRequest;

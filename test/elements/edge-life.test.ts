@@ -317,3 +317,26 @@ describe('edge cases: load from files', () => {
     el.remove();
   });
 });
+
+describe('edge cases: two elements on one page', () => {
+  it('both load their src when they start together (backend selection is serialised)', async () => {
+    const make = () => {
+      const el = document.createElement('ml-classifier');
+      el.wasmPath = WASM_PATH;
+      el.src = TM_URL;
+      return el;
+    };
+    const [a, b] = [make(), make()];
+    const failed: FailedDetail[] = [];
+    for (const el of [a, b]) el.addEventListener('failed', (e) => failed.push(e.detail));
+    const loaded = Promise.all([oneEvent(a, 'model-loaded'), oneEvent(b, 'model-loaded')]);
+    document.body.append(a, b);
+    const [ea, eb] = await loaded;
+    expect(failed).to.deep.equal([]);
+    expect(ea.detail.labels).to.have.length(18);
+    expect(eb.detail.labels).to.deep.equal(ea.detail.labels);
+    expect([a.status, b.status]).to.deep.equal(['loaded', 'loaded']);
+    a.remove();
+    b.remove();
+  });
+});
