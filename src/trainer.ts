@@ -134,7 +134,8 @@ export class Trainer {
    * @param hooks `onDataLoaded` once the files are sorted into labels; `onProgress` during the
    *   run; `signal` aborts it.
    * @throws ClassifierError `busy`, `too-few-labels`, `no-images`, `model-load-failed`,
-   *   `backend-unavailable`, `aborted`, `diverged`, `context-lost` (the WebGL context was lost;
+   *   `backend-unavailable`, `aborted`, `diverged`, `invalid-option` (a setting that cannot train,
+   *   such as `epochs` 0 or not a number), `context-lost` (the WebGL context was lost;
    *   the model is dropped and a fresh backend selected, so training again works).
    */
   async train(
@@ -144,6 +145,7 @@ export class Trainer {
   ): Promise<TrainedDetail> {
     if (this.running) throw errors.busy(this.activity);
     if (hooks.signal?.aborted) throw errors.aborted();
+    checkOptions(options);
     // Lost while idle: nothing to report, a new model is about to be made.
     if (this.lost) await this.recover(options);
     const controller = new AbortController();
@@ -396,6 +398,25 @@ export class Trainer {
     }
     return { classifier: next, isNew: true, loaded };
   }
+}
+
+/**
+ * Refuses settings that cannot train, before any work, naming the attribute as a page sets it.
+ * @throws ClassifierError `invalid-option`.
+ */
+function checkOptions(options: TrainerOptions): void {
+  // null: a removed attribute (Lit's number converter), which means unset.
+  const unset = (v: number | undefined | null) => v === undefined || v === null;
+  const integer = (v: number | undefined) => unset(v) || (Number.isInteger(v) && v! >= 1);
+  const checks: [string, unknown, boolean, string][] = [
+    ['epochs', options.epochs, integer(options.epochs), 'a whole number of at least 1'],
+    ['batch-size', options.batchSize, integer(options.batchSize), 'a whole number of at least 1, or unset'],
+    ['hidden-units', options.hiddenUnits, integer(options.hiddenUnits), 'a whole number of at least 1'],
+    ['learning-rate', options.learningRate, unset(options.learningRate) || (Number.isFinite(options.learningRate) && options.learningRate! > 0), 'a number above 0, or unset'],
+    ['validation-split', options.validationSplit, unset(options.validationSplit) || (options.validationSplit! >= 0 && options.validationSplit! < 1), 'a share from 0 up to (not including) 1'],
+    ['seed', options.seed, unset(options.seed) || Number.isFinite(options.seed), 'a number'],
+  ];
+  for (const [name, value, ok, expected] of checks) if (!ok) throw errors.invalidOption(name, value, expected);
 }
 
 /**

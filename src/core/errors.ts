@@ -14,6 +14,7 @@ export type ClassifierErrorCode =
   | 'diverged'
   | 'context-lost'
   | 'camera-unavailable'
+  | 'invalid-option'
   | 'invalid-image';
 
 /** Thrown by the core and the data pipeline; the element re-emits it as a `failed` event. */
@@ -81,6 +82,8 @@ export const errors = {
             : `${reason(cause)}.`;
     return new ClassifierError('camera-unavailable', `Could not start the camera: ${why}`, { cause });
   },
+  invalidOption: (name: string, value: unknown, expected: string) =>
+    new ClassifierError('invalid-option', `The option ${name} is ${typeof value === 'string' ? JSON.stringify(value) : String(value)}; it must be ${expected}.`),
   invalidImage: (source: string, cause: unknown) =>
     new ClassifierError('invalid-image', `Could not read the image ${source}: ${reason(cause)}`, { cause }),
 };

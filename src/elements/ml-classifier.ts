@@ -168,8 +168,8 @@ export class MlClassifier extends LitElement {
    *
    * Fires `data-loaded`, `progress-changed`, then `trained`, or `failed`.
    * @returns the `trained` detail.
-   * @throws ClassifierError (also fired as `failed`): `busy`, `too-few-labels`, `no-images`,
-   *   `model-load-failed`, `backend-unavailable`, `aborted`, `diverged`.
+   * @throws ClassifierError (also fired as `failed`): `busy`, `invalid-option`, `too-few-labels`,
+   *   `no-images`, `model-load-failed`, `backend-unavailable`, `aborted`, `diverged`, `context-lost`.
    */
   async train(files: Array<File | FileWithPath>, options: { signal?: AbortSignal } = {}): Promise<TrainedDetail> {
     // Refused here, before the running run's display is cleared below.

@@ -57,6 +57,21 @@ describe('<ml-classifier>', () => {
     await expect(el).shadowDom.to.be.accessible();
   });
 
+  it('refuses settings that cannot train with invalid-option, naming the attribute, before any model work', async () => {
+    const el = await fixture<MlClassifier>(html`<ml-classifier model-url="/does-not-exist.json" epochs="abc"></ml-classifier>`);
+    const files = await sharedFolder(COLORS);
+    const failed = oneEvent(el, 'failed');
+    const error = await el.train(files).catch((e) => e);
+    expect(error.code).to.equal('invalid-option');
+    expect((await failed).detail.message).to.equal('The option epochs is NaN; it must be a whole number of at least 1.');
+    el.epochs = 5;
+    el.setAttribute('learning-rate', '-1');
+    expect((await el.train(files).catch((e) => e)).message).to.contain('learning-rate is -1');
+    el.removeAttribute('learning-rate'); // back to unset
+    el.validationSplit = 1;
+    expect((await el.train(files).catch((e) => e)).message).to.contain('validation-split is 1');
+  });
+
   it('refuses predict() before training with not-trained', async () => {
     const el = await create();
     const failed = oneEvent(el, 'failed');
