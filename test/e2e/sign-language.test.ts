@@ -2,7 +2,10 @@ import { expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../../src/ml-classifier.js';
 import type { MlClassifier, TrainedEvent } from '../../src/ml-classifier.js';
+import { DEFAULT_ORGANIZE_OPTIONS } from '../../src/io/dataset.js';
 import { MODEL_URL, WASM_PATH, isPhoto, listShared, tensorCount } from '../helpers.js';
+
+const SIGNS = 'datasets/sign-language-digits';
 
 /**
  * All 2,062 sign-language photos (10 labels, no split, a few EXIF-rotated), chosen as one folder:
@@ -14,7 +17,7 @@ describe('end to end: sign-language-digits (2,062 photos) through the folder inp
     const el = await fixture<MlClassifier>(html`<ml-classifier model-url=${MODEL_URL} wasm-path=${WASM_PATH}></ml-classifier>`);
     const dataLoaded = oneEvent(el, 'data-loaded');
     const trained = oneEvent(el, 'trained');
-    await executeServerCommand('set-input-files', { host: 'ml-classifier', name: 'training-data', paths: ['shared/datasets/sign-language-digits'] });
+    await executeServerCommand('set-input-files', { host: 'ml-classifier', name: 'training-data', paths: [`shared/${SIGNS}`] });
     const loaded = (await dataLoaded).detail;
     const { detail } = (await trained) as TrainedEvent;
     const sum = (split: 'train' | 'validation') => Object.values(detail.counts).reduce((s, c) => s + c[split], 0);
@@ -22,14 +25,16 @@ describe('end to end: sign-language-digits (2,062 photos) through the folder inp
       `train ${sum('train')} / validation ${sum('validation')}; validation accuracy ${detail.validationAccuracy}; training accuracy ${detail.accuracy}`);
 
     // Expected labels and counts come from the folder itself, as listed on disk: `<digit>/<file>`.
-    const listing = await listShared('datasets/sign-language-digits');
+    const listing = await listShared(SIGNS);
     const photos = listing.filter(isPhoto);
-    expect(loaded.labels).to.deep.equal([...new Set(photos.map((p) => p.split('/')[0]))].sort());
-    expect(loaded.labels).to.have.length(10);
+    const perLabel = new Map<string, number>();
+    for (const p of photos) perLabel.set(p.split('/')[0], (perLabel.get(p.split('/')[0]) ?? 0) + 1);
+    expect(loaded.labels).to.deep.equal([...perLabel.keys()].sort());
     expect(detail.labels).to.deep.equal(loaded.labels);
     expect(sum('train') + sum('validation')).to.equal(photos.length);
-    expect(sum('validation')).to.be.within(300, 320); // ~15% of each label
-    for (const c of Object.values(detail.counts)) expect(c.validation / (c.train + c.validation)).to.be.closeTo(0.15, 0.01);
+    // The automatic split holds out round(share x n) of each label's photos.
+    const share = DEFAULT_ORGANIZE_OPTIONS.validationSplit;
+    for (const [label, n] of perLabel) expect(detail.counts[label]).to.deep.equal({ train: n - Math.round(share * n), validation: Math.round(share * n) });
     expect(detail.skipped).to.deep.equal(listing.filter((p) => !isPhoto(p)).map((p) => ({ path: `sign-language-digits/${p}`, reason: 'not an image file' })));
     expect(detail.validationAccuracy).to.be.greaterThan(0.6);
 
