@@ -2,9 +2,9 @@ import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
+import { chromiumArgs, chromiumPath } from './tools/chromium.mjs';
 import { serveShared, sharedDir, tfjsPrebundled } from './tools/dev-server-plugins.mjs';
 
-const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
 
 /**
  * `await executeServerCommand('set-input-files', { host, name, paths })` sets real files or a real
@@ -54,19 +54,10 @@ export default {
   browsers: [
     chromeLauncher({
       launchOptions: {
-        executablePath,
+        executablePath: chromiumPath,
         headless: true,
         args: [
-          '--no-sandbox',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-          '--disable-quic',
-          // WebGL through SwiftShader where there is no GPU; guards against Chromium restricting
-          // its automatic software fallback further.
-          '--use-angle=swiftshader',
-          '--enable-unsafe-swiftshader',
+          ...chromiumArgs,
           // A synthetic camera that needs no permission prompt, for the webcam tests.
           '--use-fake-device-for-media-stream',
           '--use-fake-ui-for-media-stream',

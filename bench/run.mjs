@@ -22,6 +22,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import puppeteer from 'puppeteer-core';
 import { serveShared, sharedDir, tfjsPrebundled } from '../tools/dev-server-plugins.mjs';
 import { best, decodeSummary, format, runSummary, targets } from './report.mjs';
+import { chromiumArgs, chromiumPath } from '../tools/chromium.mjs';
 
 const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const quick = process.argv.includes('--quick');
@@ -167,18 +168,11 @@ async function main() {
     autoExitProcess: false,
   });
   const browser = await puppeteer.launch({
-    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+    executablePath: chromiumPath,
     headless: true,
     protocolTimeout: 60 * 60 * 1000, // the full sign-language runs take minutes
     args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
+      ...chromiumArgs,
       '--enable-precise-memory-info', // exact performance.memory for the heap peaks
       '--js-flags=--expose-gc', // a collection before each watched run
       // Two pages are open; the idle one must not slow the working one's timers.

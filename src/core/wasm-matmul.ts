@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
+import { replaceWasmKernel } from './wasm-kernel.js';
 
 /** The wasm backend's data release, the one method of it the wrapper needs. */
 interface DisposingBackend {
   disposeData(dataId: tf.DataId): boolean;
 }
-
-let installed = false;
 
 /**
  * Replaces the `wasm` backend's `BatchMatMul` kernel with one that transposes a flagged operand
@@ -26,33 +25,24 @@ let installed = false;
  * @returns whether the wrapper is in place.
  */
 export function installWasmBatchMatMul(): boolean {
-  if (installed) return true;
-  const original = tf.getKernel(tf.BatchMatMul, 'wasm');
-  const transpose = tf.getKernel(tf.Transpose, 'wasm');
-  if (!original || !transpose) return false;
-  const kernelFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  return replaceWasmKernel(tf.BatchMatMul, [tf.Transpose], (original, transpose) => ({ inputs, backend, attrs }) => {
     const { transposeA, transposeB } = attrs as unknown as tf.BatchMatMulAttrs;
-    if (!transposeA && !transposeB) return original.kernelFunc({ inputs, backend, attrs });
+    if (!transposeA && !transposeB) return original({ inputs, backend, attrs });
     // Intermediates made inside a kernel are backend data the engine never sees: free them here.
     const made: tf.TensorInfo[] = [];
     const swapLastTwo = (x: tf.TensorInfo) => {
       const perm = x.shape.map((_, i) => i);
       perm.splice(-2, 2, perm.length - 1, perm.length - 2);
-      const out = transpose.kernelFunc({ inputs: { x }, backend, attrs: { perm } }) as tf.TensorInfo;
+      const out = transpose({ inputs: { x }, backend, attrs: { perm } }) as tf.TensorInfo;
       made.push(out);
       return out;
     };
     const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     try {
       const plain = { a: transposeA ? swapLastTwo(a) : a, b: transposeB ? swapLastTwo(b) : b };
-      return original.kernelFunc({ inputs: plain, backend, attrs: { transposeA: false, transposeB: false } });
+      return original({ inputs: plain, backend, attrs: { transposeA: false, transposeB: false } });
     } finally {
       for (const info of made) (backend as DisposingBackend).disposeData(info.dataId);
     }
-  };
-  tf.unregisterKernel(tf.BatchMatMul, 'wasm');
-  // The original's setupFunc binds its WASM export; it runs again whenever the backend is set.
-  tf.registerKernel({ ...original, kernelFunc });
-  installed = true;
-  return true;
+  });
 }

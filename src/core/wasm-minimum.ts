@@ -1,11 +1,10 @@
 import * as tf from '@tensorflow/tfjs';
+import { replaceWasmKernel } from './wasm-kernel.js';
 
 /** The wasm backend's synchronous read, the one method of it the wrapper needs. */
 interface ReadingBackend {
   readSync(dataId: tf.DataId): ArrayLike<number>;
 }
-
-let installed = false;
 
 /**
  * Replaces the `wasm` backend's `Minimum` kernel with one that runs `ClipByValue` when one operand
@@ -21,23 +20,14 @@ let installed = false;
  * @returns whether the wrapper is in place.
  */
 export function installWasmMinimum(): boolean {
-  if (installed) return true;
-  const original = tf.getKernel(tf.Minimum, 'wasm');
-  const clip = tf.getKernel(tf.ClipByValue, 'wasm');
-  if (!original || !clip) return false;
-  const kernelFunc: tf.KernelFunc = ({ inputs, backend, attrs }) => {
+  return replaceWasmKernel(tf.Minimum, [tf.ClipByValue], (original, clip) => ({ inputs, backend, attrs }) => {
     const { a, b } = inputs as { a: tf.TensorInfo; b: tf.TensorInfo };
     const size = (t: tf.TensorInfo) => t.shape.reduce((n, d) => n * d, 1);
     const [x, limit] = size(b) === 1 && size(a) > 1 ? [a, b] : size(a) === 1 && size(b) > 1 ? [b, a] : [];
-    if (!x || !limit || x.dtype !== 'float32' || limit.dtype !== 'float32') return original.kernelFunc({ inputs, backend, attrs });
+    if (!x || !limit || x.dtype !== 'float32' || limit.dtype !== 'float32') return original({ inputs, backend, attrs });
     const clipValueMax = (backend as unknown as ReadingBackend).readSync(limit.dataId)[0];
     // NaN limits propagate NaN in Minimum; keep that exact behaviour in the original kernel.
-    if (Number.isNaN(clipValueMax)) return original.kernelFunc({ inputs, backend, attrs });
-    return clip.kernelFunc({ inputs: { x }, backend, attrs: { clipValueMin: -Infinity, clipValueMax } });
-  };
-  tf.unregisterKernel(tf.Minimum, 'wasm');
-  // The original's setupFunc binds its WASM export; it runs again whenever the backend is set.
-  tf.registerKernel({ ...original, kernelFunc });
-  installed = true;
-  return true;
+    if (Number.isNaN(clipValueMax)) return original({ inputs, backend, attrs });
+    return clip({ inputs: { x }, backend, attrs: { clipValueMin: -Infinity, clipValueMax } });
+  });
 }

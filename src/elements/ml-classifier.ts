@@ -137,6 +137,8 @@ export class MlClassifier extends LitElement {
   @state() private predictions: ShownPrediction[] = [];
   @state() private live?: PredictedDetail;
   @state() private camera?: MediaStream;
+  /** The saved model being loaded, if any: a newer `src` aborts it and waits for it to end. */
+  private loading?: Promise<ModelMetadata>;
   /** The camera request waiting for permission, if any, and its token (bumped by stopWebcam). */
   private cameraRequest?: Promise<void>;
   private cameraToken = 0;
@@ -295,6 +297,16 @@ export class MlClassifier extends LitElement {
    * @throws ClassifierError (also fired as `failed`): `busy`, `model-load-failed`, `backend-unavailable`.
    */
   async load(source: string | File[] | FileList): Promise<ModelMetadata> {
+    const loading = this.loadModel(source);
+    this.loading = loading;
+    try {
+      return await loading;
+    } finally {
+      if (this.loading === loading) this.loading = undefined;
+    }
+  }
+
+  private async loadModel(source: string | File[] | FileList): Promise<ModelMetadata> {
     const given = typeof source === 'string' ? source : [...source];
     const name = typeof given === 'string' ? given : given.map((f) => f.name).join(', ');
     const previous = this.status;
@@ -412,9 +424,9 @@ export class MlClassifier extends LitElement {
 
   /** Loads `src`; a newer `src` aborts a load still running, so the last one set wins. */
   private async loadSrc(src: string) {
-    if (this.status === 'loading-saved-model') {
+    if (this.loading) {
       this.trainer.abort();
-      while (this.trainer.busy) await new Promise((resolve) => setTimeout(resolve, 10));
+      await this.loading.catch(() => {});
     }
     if (src === this.src) await this.load(src).catch(() => {}); // reported through `failed`
   }

@@ -136,13 +136,24 @@ export interface Formats {
   decimal: (value: number, digits: number) => string;
 }
 
-/** {@link Formats} for a BCP 47 language tag (undefined: the browser's language). */
+const formatsByLang = new Map<string | undefined, Formats>();
+
+/**
+ * {@link Formats} for a BCP 47 language tag (undefined: the browser's language). Made once per
+ * language: the element formats numbers on every render, and `Intl.NumberFormat` is costly to build.
+ */
 export function formats(lang: string | undefined): Formats {
-  const count = new Intl.NumberFormat(lang);
-  const percent = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 });
-  return {
-    count: (v) => count.format(v),
-    percent: (v) => percent.format(v),
-    decimal: (v, digits) => new Intl.NumberFormat(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits }).format(v),
-  };
+  let known = formatsByLang.get(lang);
+  if (!known) {
+    const count = new Intl.NumberFormat(lang);
+    const percent = new Intl.NumberFormat(lang, { style: 'percent', maximumFractionDigits: 1 });
+    const decimals = new Map<number, Intl.NumberFormat>();
+    const decimal = (digits: number) => {
+      if (!decimals.has(digits)) decimals.set(digits, new Intl.NumberFormat(lang, { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+      return decimals.get(digits)!;
+    };
+    known = { count: (v) => count.format(v), percent: (v) => percent.format(v), decimal: (v, digits) => decimal(digits).format(v) };
+    formatsByLang.set(lang, known);
+  }
+  return known;
 }

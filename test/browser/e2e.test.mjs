@@ -8,6 +8,7 @@ import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { startDevServer } from '@web/dev-server';
 import puppeteer from 'puppeteer-core';
+import { chromiumArgs, chromiumPath } from '../../tools/chromium.mjs';
 import { serveShared, sharedDir } from '../../tools/dev-server-plugins.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -76,18 +77,9 @@ before(async () => {
   });
   origin = `http://127.0.0.1:${server.server.address().port}`;
   browser = await puppeteer.launch({
-    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+    executablePath: chromiumPath,
     headless: true,
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-quic',
-      '--use-angle=swiftshader',
-      '--enable-unsafe-swiftshader',
-    ],
+    args: chromiumArgs,
   });
 });
 
