@@ -3,7 +3,7 @@ import path from 'node:path';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { chromiumArgs, chromiumPath } from './tools/chromium.mjs';
-import { serveShared, sharedDir, tfjsPrebundled } from './tools/dev-server-plugins.mjs';
+import { serveShared, serveTsAsJs, sharedDir, tfjsPrebundled } from './tools/dev-server-plugins.mjs';
 
 
 /**
@@ -49,7 +49,7 @@ const listShared = {
 export default {
   files: 'test/**/*.test.ts',
   nodeResolve: true,
-  middleware: [serveShared],
+  middleware: [serveShared, serveTsAsJs],
   plugins: [tfjsPrebundled, setInputFiles, listShared, esbuildPlugin({ ts: true, tsconfig: 'tsconfig.json' })],
   browsers: [
     chromeLauncher({

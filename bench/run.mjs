@@ -20,7 +20,7 @@ import { gzipSync } from 'node:zlib';
 import { startDevServer } from '@web/dev-server';
 import { esbuildPlugin } from '@web/dev-server-esbuild';
 import puppeteer from 'puppeteer-core';
-import { serveShared, sharedDir, tfjsPrebundled } from '../tools/dev-server-plugins.mjs';
+import { serveShared, serveTsAsJs, sharedDir, tfjsPrebundled } from '../tools/dev-server-plugins.mjs';
 import { best, decodeSummary, format, runSummary, targets } from './report.mjs';
 import { chromiumArgs, chromiumPath } from '../tools/chromium.mjs';
 
@@ -159,7 +159,7 @@ async function main() {
       port,
       hostname: '127.0.0.1',
       nodeResolve: { exportConditions: ['production'] }, // Lit's production build, as in the bundle
-      middleware: [serveShared],
+      middleware: [serveShared, serveTsAsJs],
       plugins: [tfjsPrebundled, esbuildPlugin({ ts: true, tsconfig: path.join(root, 'tsconfig.json') })],
     },
     readCliArgs: false,

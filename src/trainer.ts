@@ -8,6 +8,9 @@ import { loadModelWithMetadata, modelFiles, modelMetadata, type ModelMetadata } 
 import type { ImageInput } from './core/preprocess.js';
 import { countLabels, organizeFiles, type Dataset, type Example, type FileWithPath, type LabelCounts, type OrganizeOptions, type SkippedFile } from './io/dataset.js';
 import { decodeFailureReason, decodeImage } from './io/decode.js';
+import { describeInput, type MemoryInfo, type TrainerApi, type TrainHooks } from './trainer-api.js';
+
+export { describeInput };
 
 /** The phases of a training run, in order. */
 export type Phase = 'loading-model' | 'reading' | 'training';
@@ -97,7 +100,7 @@ const DECODE_AHEAD = 2;
  * The engine under `<ml-classifier>`, without any UI: loads the base model, reads files, computes
  * activations, trains the head and predicts. One instance per element; scripts can use it directly.
  */
-export class Trainer {
+export class Trainer implements TrainerApi {
   private classifier: Classifier | undefined;
   /** What the classifier holds: the base model's URL and backend; `saved` for a loaded saved model, which training replaces. */
   private loaded: { modelUrl: string; backend: string; pooling?: Pooling; saved?: boolean } | undefined;
@@ -141,7 +144,7 @@ export class Trainer {
   async train(
     files: FileWithPath[],
     options: TrainerOptions = {},
-    hooks: { onDataLoaded?: (detail: DataLoadedDetail) => void; onProgress?: (p: Progress) => void; signal?: AbortSignal } = {},
+    hooks: TrainHooks = {},
   ): Promise<TrainedDetail> {
     if (this.running) throw errors.busy(this.activity);
     if (hooks.signal?.aborted) throw errors.aborted();
@@ -345,6 +348,12 @@ export class Trainer {
     this.loaded = undefined;
   }
 
+  /** TensorFlow.js memory in this thread (`tf.memory()`): the page's, shared with any other tfjs use there. */
+  async memory(): Promise<MemoryInfo> {
+    const { numTensors, numBytes } = tf.memory();
+    return { numTensors, numBytes };
+  }
+
   /** Replaces the classifier (freeing the old one) and watches its WebGL context, if any. */
   private use(next: Classifier, loaded: NonNullable<Trainer['loaded']>, preference: Pick<TrainerOptions, 'backend' | 'wasmPath'>) {
     if (this.classifier !== next) this.classifier?.dispose();
@@ -455,12 +464,4 @@ async function* decodeAll(dataset: Dataset, used: Example[], signal: AbortSignal
     used.push(example);
     yield pixels;
   }
-}
-
-/** How a `predict()` input is named in results and errors: a file's path or name, an image's URL, else its kind. */
-export function describeInput(input: unknown): string {
-  if (input instanceof File) return input.webkitRelativePath || input.name;
-  if (input instanceof Blob) return `blob (${input.type || 'unknown type'})`;
-  if (typeof HTMLImageElement !== 'undefined' && input instanceof HTMLImageElement) return input.currentSrc || input.src || 'img';
-  return (input as object)?.constructor?.name ?? 'image';
 }

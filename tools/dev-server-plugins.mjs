@@ -1,5 +1,6 @@
 // Dev-server pieces shared by the test runner (web-test-runner.config.mjs) and the demo server
-// (web-dev-server.config.mjs).
+// (web-dev-server.config.mjs), and the benchmark (bench/run.mjs).
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import send from 'koa-send';
@@ -40,3 +41,23 @@ export const tfjsPrebundled = {
     return undefined;
   },
 };
+
+/** The project root (the dev servers' rootDir). */
+const projectDir = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
+
+/**
+ * Serves `/src/**\/x.js` from `x.ts` when there is no `x.js`: the browser asks for the compiled
+ * name where no import is resolved, as in `new Worker(new URL('./trainer.worker.js',
+ * import.meta.url))`. The request is rewritten to the `.ts` path, so the esbuild plugin compiles
+ * it and resolves its imports (bare ones through `tfjsPrebundled`, as for the page's).
+ */
+export async function serveTsAsJs(ctx, next) {
+  if (ctx.path.startsWith('/src/') && ctx.path.endsWith('.js')) {
+    const file = path.join(projectDir, decodeURIComponent(ctx.path));
+    const ts = `${file.slice(0, -'.js'.length)}.ts`;
+    if (file.startsWith(projectDir + path.sep) && !existsSync(file) && existsSync(ts)) {
+      ctx.url = `${ctx.path.slice(0, -'.js'.length)}.ts${ctx.search}`;
+    }
+  }
+  return next();
+}

@@ -10,7 +10,10 @@ import type { TrainingHistory } from '../core/classifier.js';
 import type { ModelMetadata } from '../core/model-io.js';
 import { readDrop } from '../io/drop.js';
 import { DataLoadedEvent, FailedEvent, ModelLoadedEvent, PredictedEvent, ProgressChangedEvent, TrainedEvent, type FailedDetail } from '../events.js';
-import { Trainer, describeInput, type DataLoadedDetail, type Phase, type PredictedDetail, type Progress, type TrainedDetail } from '../trainer.js';
+import { describeInput, type MemoryInfo, type Thread, type TrainerApi } from '../trainer-api.js';
+import type { DataLoadedDetail, Phase, PredictedDetail, Progress, TrainedDetail } from '../trainer.js';
+import { DeferredTrainer } from '../worker/deferred-trainer.js';
+import { RemoteTrainer } from '../worker/remote-trainer.js';
 import { renderConfusionMatrix, type Cell } from './confusion-matrix.js';
 import { styles } from './ml-classifier.styles.js';
 import { DEFAULT_STRINGS, formats, type Formats, type Strings } from './strings.js';
@@ -125,6 +128,14 @@ export class MlClassifier extends LitElement {
    * Numbers come formatted with `Intl` in the page's language.
    */
   @property({ attribute: false }) strings: Partial<Strings> = {};
+  /**
+   * Run the model in the page (the main thread) instead of a Web Worker. By default decoding,
+   * activations, training and prediction run in a worker of this element's own, so the page keeps
+   * responding; the element falls back to the page by itself where workers are missing or cannot
+   * start. Read when the element first needs a model (first `train()`, `load()` or `src`); a change
+   * later applies once the element has been removed from the page and put back.
+   */
+  @property({ type: Boolean, attribute: 'main-thread' }) mainThread = false;
   /** What the element is doing (read-only; reflected for `:host([status=...])` styles). */
   @property({ reflect: true }) status: Status = 'idle';
 
@@ -152,11 +163,33 @@ export class MlClassifier extends LitElement {
   @query('input[name="model-files"]') private modelInput!: HTMLInputElement;
   @query('video') private video?: HTMLVideoElement;
 
-  private readonly trainer = new Trainer();
+  private readonly trainer = new DeferredTrainer(() => this.makeEngine());
+  /** Where the engine made last runs the model; undefined before one is made. */
+  private engineThread?: Thread;
   /** The training files by path, to show the validation images counted in a confusion-matrix cell. */
   private filesByPath = new Map<string, File>();
   /** Object URLs of the selected cell's thumbnails, revoked when the selection changes. */
   private cellThumbnails: { path: string; url: string }[] = [];
+
+  /**
+   * Where the model runs (read-only): `worker` (a Web Worker of this element's own) or `main` (the
+   * page: `main-thread` set, no `Worker`/`OffscreenCanvas`, or the worker could not start). Before
+   * the first `train()`/`load()` it says where the model is meant to run.
+   */
+  get thread(): Thread {
+    return this.engineThread ?? (this.mainThread || !workersAvailable() ? 'main' : 'worker');
+  }
+
+  /**
+   * TensorFlow.js memory where the model runs: `tf.memory()` in the element's worker, or the
+   * page's (shared with any other TensorFlow.js use on the page) with `thread` `main`. After the
+   * element's removal ended its worker, the figures the worker reported once it had freed
+   * everything; zeros before any model work.
+   * @returns `{ numTensors, numBytes }`: tensors alive and the bytes their data holds.
+   */
+  async memory(): Promise<MemoryInfo> {
+    return this.trainer.memory();
+  }
 
   /** The last `trained` detail, or undefined before training. */
   get trainedDetail(): TrainedDetail | undefined {
@@ -420,6 +453,27 @@ export class MlClassifier extends LitElement {
   protected override updated(changed: PropertyValues<this>): void {
     if (changed.has('src') && this.src) this.loadSrc(this.src);
     if (changed.has('webcam') && !this.webcam) this.stopWebcam();
+  }
+
+  /**
+   * The engine: a `RemoteTrainer` whose worker has started, or the in-page `Trainer` (loaded only
+   * then) with `main-thread`, without worker support, or when the worker cannot start.
+   */
+  private async makeEngine(): Promise<TrainerApi> {
+    if (!this.mainThread && workersAvailable()) {
+      const remote = new RemoteTrainer();
+      try {
+        await remote.start();
+        this.engineThread = 'worker';
+        return remote;
+      } catch (error) {
+        remote.dispose();
+        console.warn(`<ml-classifier>: ${error instanceof Error ? error.message : String(error)} Running on the main thread.`);
+      }
+    }
+    const { Trainer } = await import('../trainer.js');
+    this.engineThread = 'main';
+    return new Trainer();
   }
 
   /** Loads `src`; a newer `src` aborts a load still running, so the last one set wins. */
@@ -699,6 +753,11 @@ function appendEpoch(history: TrainingHistory | undefined, p: Progress): Trainin
     next.validationAccuracy = [...(history?.validationAccuracy ?? []), p.validationAccuracy!];
   }
   return next;
+}
+
+/** Whether this browser can run the model in a worker: module workers with `OffscreenCanvas` (for decoding there). */
+function workersAvailable(): boolean {
+  return typeof Worker !== 'undefined' && typeof OffscreenCanvas !== 'undefined';
 }
 
 /** Makes the browser download a file, as a link with `download` would. */
