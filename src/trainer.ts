@@ -5,7 +5,6 @@ import { errors } from './core/errors.js';
 import { CUT_LAYER, DEFAULT_MODEL_URL, loadMobileNet, type Pooling } from './core/feature-extractor.js';
 import { confusionMatrix } from './core/metrics.js';
 import { loadModelWithMetadata, modelFiles, modelMetadata, type ModelMetadata } from './core/model-io.js';
-import type { ImageInput } from './core/preprocess.js';
 import { countLabels, organizeFiles, type Dataset, type Example, type FileWithPath, type LabelCounts, type OrganizeOptions, type SkippedFile } from './io/dataset.js';
 import { decodeFailureReason, decodeImage } from './io/decode.js';
 import { describeInput, type MemoryInfo, type TrainerApi, type TrainHooks } from './trainer-api.js';
@@ -255,9 +254,9 @@ export class Trainer implements TrainerApi {
   /**
    * Classifies one image with the last trained model.
    *
-   * @param input a `File`/`Blob` (decoded like the training images: EXIF orientation, shrink,
-   *   white background), any `ImageBitmapSource`, or a `[h, w, 3]` tensor with values 0-255
-   *   (`[h, w, 4]` is taken without its alpha channel).
+   * @param input a `File`/`Blob`, any `ImageBitmapSource`, or a `[h, w, 3]` tensor with values
+   *   0-255 (`[h, w, 4]` is taken without its alpha channel); all decoded like the training images
+   *   (EXIF orientation, white background, center square drawn at 224x224).
    * @throws ClassifierError `not-trained`, or `invalid-image` when a file cannot be decoded.
    */
   async predict(input: ImageBitmapSource | tf.Tensor3D, source = describeInput(input)): Promise<PredictedDetail> {
@@ -265,18 +264,13 @@ export class Trainer implements TrainerApi {
     if (this.lost) throw errors.contextLost(await this.recover(this.preference));
     const classifier = this.classifier;
     if (!classifier?.trained) throw errors.notTrained();
-    let image: ImageInput;
+    let image: ImageData;
     try {
-      image = input instanceof tf.Tensor ? pixelTensor(input) : await decodeImage(input);
+      image = await decodeImage(input instanceof tf.Tensor ? await tensorPixels(input) : input);
     } catch (cause) {
       throw errors.invalidImage(source, decodeFailureReason(cause));
     }
-    let prediction: Prediction;
-    try {
-      prediction = await classifier.predict(image);
-    } finally {
-      if (image !== input && image instanceof tf.Tensor) image.dispose();
-    }
+    const prediction = await classifier.predict(image);
     // A context lost meanwhile gave zeros, not a prediction.
     if (this.lost) throw errors.contextLost(await this.recover(this.preference));
     return { source, ...prediction };
@@ -429,15 +423,23 @@ function checkOptions(options: TrainerOptions): void {
 }
 
 /**
- * A `[h, w, 3]` tensor as given, or the RGB channels of a `[h, w, 4]` one (a new tensor).
+ * A `[h, w, 3]` or `[h, w, 4]` tensor of 0-255 values as opaque `ImageData` (alpha ignored), so it
+ * is decoded like every other input and gives the same numbers as the image it came from.
  * @throws Error naming the shape, for any other.
  */
-function pixelTensor(input: tf.Tensor): tf.Tensor3D {
-  const [, , channels] = input.shape;
+async function tensorPixels(input: tf.Tensor): Promise<ImageData> {
+  const [height, width, channels] = input.shape;
   if (input.rank !== 3 || (channels !== 3 && channels !== 4)) {
     throw new Error(`expected a [height, width, 3] tensor of 0-255 values, got shape [${input.shape.join(', ')}]`);
   }
-  return channels === 3 ? (input as tf.Tensor3D) : tf.slice(input as tf.Tensor3D, [0, 0, 0], [-1, -1, 3]);
+  const values = await input.data();
+  const rgba = new Uint8ClampedArray(height * width * 4).fill(255);
+  for (let p = 0, i = 0; p < rgba.length; p += 4, i += channels) {
+    rgba[p] = values[i];
+    rgba[p + 1] = values[i + 1];
+    rgba[p + 2] = values[i + 2];
+  }
+  return new ImageData(rgba, width, height);
 }
 
 /**

@@ -25,10 +25,11 @@ export interface ModelMetadata {
   imageSize?: number;
   /** How an image becomes the model's input; absent in Teachable Machine exports, which preprocess the same way. */
   preprocessing?: {
-    /** Before the crop, as `decodeImage` does: EXIF orientation, transparency on white, short side shrunk to 224. */
+    /** Before the crop, as `decodeImage` does: EXIF orientation, transparency on white. */
     decode: string;
     crop: 'center-square';
-    resize: 'bilinear';
+    /** How the square becomes 224x224, as `decodeImage` does it. */
+    resize: string;
     size: number;
     /** Pixel values 0-255 → [-1, 1]. */
     scale: 'x / 127.5 - 1';
@@ -60,9 +61,9 @@ export function modelMetadata(info: MetadataInfo): ModelMetadata {
     labels: [...info.labels],
     imageSize: INPUT_SIZE,
     preprocessing: {
-      decode: 'EXIF orientation applied; transparent pixels on white; short side shrunk to 224 with high-quality smoothing (smaller images kept)',
+      decode: 'EXIF orientation applied; transparent pixels on white',
       crop: 'center-square',
-      resize: 'bilinear',
+      resize: 'canvas drawImage with imageSmoothingQuality "high"',
       size: INPUT_SIZE,
       scale: 'x / 127.5 - 1',
     },

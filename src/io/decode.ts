@@ -7,11 +7,11 @@ export const BACKGROUND = '#ffffff';
 export const DECODE_TIMEOUT_MS = 15000;
 
 /**
- * Decodes an image into upright RGB pixels ready for the core's preprocessing:
+ * Decodes an image into the pixels the core takes, upright and already the network's size:
  * - EXIF orientation applied;
- * - reduced while decoding so the short side is 224 px (aspect kept; smaller images keep their
- *   size), so a 36-megapixel photo is never held at full size, never reaches the GPU, and the
- *   result is ~200 KB whatever the photo;
+ * - the center square (side = the short side) drawn onto a 224x224 canvas with high-quality
+ *   smoothing, so a 36-megapixel photo is never held at full size, never reaches the GPU, and the
+ *   core's crop and resize have nothing left to do (its fast path: bytes to floats in one pass);
  * - transparency composited onto white ({@link BACKGROUND}).
  *
  * JPEGs go through WebCodecs' `ImageDecoder` with a desired size, which makes Chromium decode at
@@ -20,7 +20,7 @@ export const DECODE_TIMEOUT_MS = 15000;
  * `createImageBitmap`. Works in a worker (`OffscreenCanvas`, no DOM).
  *
  * @param source a `File`/`Blob`, or any `ImageBitmapSource` (canvas, `<img>`, video, `ImageData`).
- * @returns `ImageData` whose short side is `min(224, the image's short side)`.
+ * @returns `ImageData` of 224x224 RGBA pixels (alpha 255), 200,704 bytes.
  * @throws Error with the browser's reason when the bytes are not a decodable image, or after
  *   {@link DECODE_TIMEOUT_MS}.
  */
@@ -36,16 +36,15 @@ async function decode(source: ImageBitmapSource): Promise<ImageData> {
     : await createImageBitmap(source, { imageOrientation: 'from-image' });
   try {
     const [width, height] = image instanceof ImageBitmap ? [image.width, image.height] : [image.displayWidth, image.displayHeight];
-    const scale = Math.min(1, INPUT_SIZE / Math.min(width, height));
-    const w = Math.max(1, Math.round(width * scale));
-    const h = Math.max(1, Math.round(height * scale));
-    const context = new OffscreenCanvas(w, h).getContext('2d', { willReadFrequently: true })!; // CPU canvas
+    const side = Math.min(width, height);
+    const context = new OffscreenCanvas(INPUT_SIZE, INPUT_SIZE).getContext('2d', { willReadFrequently: true })!; // CPU canvas
     context.fillStyle = BACKGROUND;
-    context.fillRect(0, 0, w, h);
+    context.fillRect(0, 0, INPUT_SIZE, INPUT_SIZE);
     context.imageSmoothingQuality = 'high';
-    // drawImage applies a VideoFrame's rotation and flip (its EXIF orientation).
-    context.drawImage(image, 0, 0, w, h);
-    return context.getImageData(0, 0, w, h);
+    // drawImage applies a VideoFrame's rotation and flip (its EXIF orientation); the center
+    // square is the same region in stored and displayed coordinates.
+    context.drawImage(image, (width - side) / 2, (height - side) / 2, side, side, 0, 0, INPUT_SIZE, INPUT_SIZE);
+    return context.getImageData(0, 0, INPUT_SIZE, INPUT_SIZE);
   } finally {
     image.close();
   }

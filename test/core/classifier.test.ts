@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/core/backend.js';
 import { Classifier } from '../../src/core/classifier.js';
 import { loadMobileNet, type FeatureExtractor } from '../../src/core/feature-extractor.js';
-import { preprocess } from '../../src/core/preprocess.js';
+import { preprocess, preprocessBatch } from '../../src/core/preprocess.js';
 import { decodeImage } from '../../src/io/decode.js';
 import { COLORS, MODEL_URL, WASM_PATH, isPhoto, listShared, sharedFile, tensorCount } from '../helpers.js';
 
@@ -24,6 +24,29 @@ describe('core: preprocessing', () => {
     expect(values[0][111][0]).to.be.closeTo(-1 + (111 / 223) * 2, 1e-5);
     image.dispose();
     out.dispose();
+  });
+
+  it('scales 224x224 pixel data (what decoding gives) to the same values as the tensor path, alone and in a batch', () => {
+    const before = tensorCount();
+    const random = () => {
+      const data = new Uint8ClampedArray(224 * 224 * 4).map(() => Math.floor(Math.random() * 256));
+      return new ImageData(data, 224, 224);
+    };
+    const images = [random(), random(), random()];
+    // A tensor input always goes through cropAndResize (the identity at 224x224) and tf's scaling.
+    const viaTensors = tf.tidy(() => tf.stack(images.map((image) => preprocess(tf.browser.fromPixels(image, 3)))));
+    const fast = preprocessBatch(images);
+    const scratch = new Float32Array(4 * 224 * 224 * 3).fill(7);
+    const intoScratch = preprocessBatch(images, scratch);
+    const single = preprocess(images[1]);
+    expect(fast.shape).to.deep.equal([3, 224, 224, 3]);
+    const diff = (x: tf.Tensor, y: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(x, y))).dataSync()[0]);
+    expect(diff(fast, viaTensors)).to.be.lessThan(1e-5);
+    expect(diff(intoScratch, viaTensors)).to.be.lessThan(1e-5);
+    expect(tf.tidy(() => diff(single, tf.slice(viaTensors, [1], [1]).squeeze([0])))).to.be.lessThan(1e-5);
+    expect(scratch[3 * 224 * 224 * 3], 'floats past the batch are left alone').to.equal(7);
+    tf.dispose([viaTensors, fast, intoScratch, single]);
+    expect(tensorCount()).to.equal(before);
   });
 
   it('turns a 1x1 image into a uniform 224x224 image', () => {

@@ -49,7 +49,7 @@ describe('core: saving and loading a trained model', function () {
     const written = JSON.parse(await files[2].text());
     expect(written).to.include({ imageSize: 224, packageName: 'ml-classifier', tfjsVersion: tf.version.tfjs });
     expect(written.labels).to.deep.equal(LABELS);
-    expect(written.preprocessing).to.include({ crop: 'center-square', resize: 'bilinear', size: 224, scale: 'x / 127.5 - 1' });
+    expect(written.preprocessing).to.include({ crop: 'center-square', resize: 'canvas drawImage with imageSmoothingQuality "high"', size: 224, scale: 'x / 127.5 - 1' });
     expect(written.preprocessing.decode).to.contain('EXIF orientation');
     expect(written.baseModel.cutLayer).to.equal('conv_pw_13_relu');
     const modelJson = JSON.parse(await files[0].text());

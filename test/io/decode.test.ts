@@ -3,7 +3,10 @@ import * as tf from '@tensorflow/tfjs';
 import { preprocess } from '../../src/core/preprocess.js';
 import { decodeImage, decodeFailureReason } from '../../src/io/decode.js';
 
-/** A canvas of `width` x `height` filled with `background`, with a `corner` square of 1/4 the short side at the top left. */
+/**
+ * A canvas of `width` x `height` filled with `background`, with a `corner` square of 1/4 the short
+ * side at the top left of its center square (the part decoding keeps).
+ */
 function paint(width: number, height: number, background: string, corner?: string): OffscreenCanvas {
   const canvas = new OffscreenCanvas(width, height);
   const ctx = canvas.getContext('2d')!;
@@ -11,8 +14,8 @@ function paint(width: number, height: number, background: string, corner?: strin
   ctx.fillRect(0, 0, width, height);
   if (corner) {
     ctx.fillStyle = corner;
-    const s = Math.min(width, height) / 4;
-    ctx.fillRect(0, 0, s, s);
+    const side = Math.min(width, height);
+    ctx.fillRect((width - side) / 2, (height - side) / 2, side / 4, side / 4);
   }
   return canvas;
 }
@@ -69,40 +72,51 @@ describe('io: decoding every kind of image', () => {
     const corners: Record<number, string> = { 1: 'top-left', 2: 'top-right', 3: 'bottom-right', 4: 'bottom-left', 5: 'top-left', 6: 'top-right', 7: 'bottom-right', 8: 'bottom-left' };
     for (let orientation = 1; orientation <= 8; orientation++) {
       const image = await decodeImage(await withOrientation(jpeg, orientation));
-      expect([image.width, image.height], `orientation ${orientation}`).to.deep.equal(orientation >= 5 ? [20, 40] : [40, 20]);
+      expect([image.width, image.height], `orientation ${orientation}`).to.deep.equal([224, 224]);
+      // 8 px in from each corner: high-quality smoothing blends the crop's edge with what is just outside it.
       const at = {
-        'top-left': pixel(image, 1, 1),
-        'top-right': pixel(image, image.width - 2, 1),
-        'bottom-right': pixel(image, image.width - 2, image.height - 2),
-        'bottom-left': pixel(image, 1, image.height - 2),
+        'top-left': pixel(image, 8, 8),
+        'top-right': pixel(image, 215, 8),
+        'bottom-right': pixel(image, 215, 215),
+        'bottom-left': pixel(image, 8, 215),
       };
       const red = Object.entries(at).filter(([, p]) => isRed(p)).map(([corner]) => corner);
       expect(red, `orientation ${orientation}`).to.deep.equal([corners[orientation]]);
     }
   });
 
-  it('reduces a large photo while decoding so its short side is 224, keeping the aspect', async () => {
-    const jpeg = await paint(4000, 3000, '#00ff00').convertToBlob({ type: 'image/jpeg' });
-    const image = await decodeImage(jpeg);
-    expect([image.width, image.height]).to.deep.equal([299, 224]);
-    expect(near(pixel(image, 150, 112), [0, 255, 0], 8)).to.equal(true);
+  it('keeps the center square of a large photo, at 224x224', async () => {
+    // 4000x3000: the center square is x 500-3500. Red outside it, blue on its left quarter.
+    const canvas = paint(4000, 3000, '#00ff00');
+    const ctx = canvas.getContext('2d')!;
+    ctx.fillStyle = '#ff0000';
+    ctx.fillRect(0, 0, 500, 3000);
+    ctx.fillStyle = '#0000ff';
+    ctx.fillRect(500, 0, 750, 3000);
+    const image = await decodeImage(await canvas.convertToBlob({ type: 'image/jpeg' }));
+    expect([image.width, image.height]).to.deep.equal([224, 224]);
+    // 8 px in from the edges: high-quality smoothing blends the crop's edge with what is just outside it.
+    expect(near(pixel(image, 8, 112), [0, 0, 255], 8), 'left edge').to.equal(true);
+    expect(near(pixel(image, 48, 112), [0, 0, 255], 8), 'left quarter').to.equal(true);
+    expect(near(pixel(image, 64, 112), [0, 255, 0], 8), 'beyond it').to.equal(true);
+    expect(near(pixel(image, 215, 112), [0, 255, 0], 8), 'right edge').to.equal(true);
   });
 
   it('composites transparency onto white, and decodes 1x1, WebP, GIF (first frame) and BMP', async () => {
     const transparent = new OffscreenCanvas(8, 8); // all pixels (0, 0, 0, 0)
     transparent.getContext('2d');
     const half = paint(8, 8, 'rgba(255, 0, 0, 0.5)');
-    expect(pixel(await decodeImage(await transparent.convertToBlob()), 4, 4)).to.deep.equal([255, 255, 255]);
-    expect(near(pixel(await decodeImage(await half.convertToBlob()), 4, 4), [255, 127, 127], 2)).to.equal(true);
+    expect(pixel(await decodeImage(await transparent.convertToBlob()), 112, 112)).to.deep.equal([255, 255, 255]);
+    expect(near(pixel(await decodeImage(await half.convertToBlob()), 112, 112), [255, 127, 127], 2)).to.equal(true);
 
     const one = await decodeImage(await paint(1, 1, '#336699').convertToBlob());
-    expect([one.width, one.height, ...pixel(one, 0, 0)]).to.deep.equal([1, 1, 0x33, 0x66, 0x99]);
+    expect([one.width, one.height, ...pixel(one, 0, 0), ...pixel(one, 223, 223)]).to.deep.equal([224, 224, 0x33, 0x66, 0x99, 0x33, 0x66, 0x99]);
     const input = preprocess(one);
     expect(input.shape).to.deep.equal([224, 224, 3]);
     input.dispose();
 
     const webp = await paint(16, 16, '#ff0000').convertToBlob({ type: 'image/webp', quality: 1 });
-    expect(near(pixel(await decodeImage(webp), 8, 8), [255, 0, 0], 6)).to.equal(true);
+    expect(near(pixel(await decodeImage(webp), 112, 112), [255, 0, 0], 6)).to.equal(true);
 
     // Two 1x1 frames: index 0 = red, then index 1 = blue. LZW (min code size 2): clear, index, end.
     // prettier-ignore
@@ -111,25 +125,25 @@ describe('io: decoding every kind of image', () => {
       0x2c, 0, 0, 0, 0, 1, 0, 1, 0, 0, 2, 2, 0x4c, 0x01, 0, 0x3b])], { type: 'image/gif' });
     expect(pixel(await decodeImage(gif), 0, 0)).to.deep.equal([255, 0, 0]);
 
-    // 2x1 24-bit BMP, red then green (stored blue-green-red, rows padded to 4 bytes).
+    // 1x1 24-bit BMP, orange (stored blue-green-red, the row padded to 4 bytes).
     // prettier-ignore
-    const bmp = new Blob([new Uint8Array([0x42, 0x4d, 62, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0, 0, 40, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 1, 0, 24, 0,
-      0, 0, 0, 0, 8, 0, 0, 0, 0x13, 0x0b, 0, 0, 0x13, 0x0b, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 255, 0, 255, 0, 0, 0])], { type: 'image/bmp' });
-    const decodedBmp = await decodeImage(bmp);
-    expect([pixel(decodedBmp, 0, 0), pixel(decodedBmp, 1, 0)]).to.deep.equal([[255, 0, 0], [0, 255, 0]]);
+    const bmp = new Blob([new Uint8Array([0x42, 0x4d, 58, 0, 0, 0, 0, 0, 0, 0, 54, 0, 0, 0, 40, 0, 0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 1, 0, 24, 0,
+      0, 0, 0, 0, 4, 0, 0, 0, 0x13, 0x0b, 0, 0, 0x13, 0x0b, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 128, 255, 0])], { type: 'image/bmp' });
+    expect(pixel(await decodeImage(bmp), 112, 112)).to.deep.equal([255, 128, 0]);
   });
 
   it('turns grayscale, palette and 16-bit PNGs into 3 channels', async () => {
-    const gray = await decodeImage(await png(2, 1, 0, 8, [[0, 200]]));
-    expect([pixel(gray, 0, 0), pixel(gray, 1, 0)]).to.deep.equal([[0, 0, 0], [200, 200, 200]]);
-    const palette = await decodeImage(await png(2, 1, 3, 8, [[1, 0]], [255, 0, 0, 0, 128, 255]));
-    expect([pixel(palette, 0, 0), pixel(palette, 1, 0)]).to.deep.equal([[0, 128, 255], [255, 0, 0]]);
+    // 1x1 images: decoding keeps the center square, so wider ones would blend their pixels.
+    const gray = await decodeImage(await png(1, 1, 0, 8, [[200]]));
+    expect(pixel(gray, 112, 112)).to.deep.equal([200, 200, 200]);
+    const palette = await decodeImage(await png(1, 1, 3, 8, [[1]], [255, 0, 0, 0, 128, 255]));
+    expect(pixel(palette, 112, 112)).to.deep.equal([0, 128, 255]);
     const sixteen = await decodeImage(await png(1, 1, 2, 16, [[0xff, 0xff, 0x80, 0x00, 0x00, 0x00]]));
     expect(near(pixel(sixteen, 0, 0), [255, 128, 0], 1)).to.equal(true);
     const grayAlpha = await decodeImage(await png(1, 1, 4, 8, [[0, 0]])); // black, fully transparent
     expect(pixel(grayAlpha, 0, 0)).to.deep.equal([255, 255, 255]);
     const t = tf.browser.fromPixels(gray, 3);
-    expect(t.shape).to.deep.equal([1, 2, 3]);
+    expect(t.shape).to.deep.equal([224, 224, 3]);
     t.dispose();
   });
 
