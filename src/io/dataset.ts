@@ -2,7 +2,7 @@
  * Turns picked or dropped files (with their relative paths) into labelled training and validation
  * examples. Browser-free apart from the `File` type, so it also runs in a worker.
  */
-import { parse } from 'csv-parse/browser/esm/sync';
+import { dsvFormat } from 'd3-dsv';
 import { errors } from '../core/errors.js';
 
 /** A file with the path it had inside the picked or dropped folder, e.g. `pets/train/cat/1.jpg`. */
@@ -194,22 +194,28 @@ interface LabelRow {
   line: number;
 }
 
-/** `file,label` rows of a CSV/TSV (file relative to the CSV's own folder), without the header row. */
+/** Delimiters spreadsheets export with; a file's first line says which one it uses. */
+const DELIMITERS = [',', ';', '\t'];
+
+/**
+ * `file,label` rows of a CSV/TSV (file relative to the CSV's own folder), without the header row
+ * and empty lines; fields trimmed. `Blob.text()` has already dropped a UTF-8 byte-order mark.
+ */
 async function readLabelFile(entry: Entry): Promise<LabelRow[]> {
-  const records: string[][] = parse(await entry.file.text(), {
-    bom: true,
-    delimiter: [',', ';', '\t'],
-    relax_column_count: true,
-    skip_empty_lines: true,
-    trim: true,
-  });
-  const header = records[0] && /^(file|file ?name|path|image|name)$/i.test(records[0][0]) ? 1 : 0;
-  return records.slice(header).map((r, i) => ({
+  const text = await entry.file.text();
+  const firstLine = text.split(/\r?\n/, 1)[0].replace(/"[^"]*"/g, ''); // quoted commas do not count
+  const delimiter = DELIMITERS.reduce((best, d) => (firstLine.split(d).length > firstLine.split(best).length ? d : best));
+  const rows = dsvFormat(delimiter)
+    .parseRows(text)
+    .map((fields, i) => ({ fields: fields.map((f) => f.trim()), line: i + 1 }))
+    .filter(({ fields }) => fields.some((f) => f !== ''));
+  const header = rows[0] && /^(file|file ?name|path|image|name)$/i.test(rows[0].fields[0]) ? 1 : 0;
+  return rows.slice(header).map(({ fields, line }) => ({
     folder: entry.parts.slice(0, -1).join('/'),
-    file: (r[0] ?? '').replace(/\\/g, '/').replace(/^\.\//, ''),
-    label: r[1] ?? '',
+    file: (fields[0] ?? '').replace(/\\/g, '/').replace(/^\.\//, ''),
+    label: fields[1] ?? '',
     source: entry.parts.at(-1)!,
-    line: i + header + 1,
+    line,
   }));
 }
 

@@ -88,6 +88,13 @@ describe('io: flat and CSV layouts', () => {
     ]);
   });
 
+  it('csv: commas, a quoted comma in a file name, blank lines (counted in line numbers), extra columns', async () => {
+    const csv = 'file,label,notes\n"x, 1.jpg",cat,first\n\nb.jpg, dog\n\n"gone, too.jpg",dog\n';
+    const data = await organizeFiles([withText('s/labels.csv', csv), ...files('s/x, 1.jpg', 's/b.jpg')]);
+    expect(data.examples.map((e) => `${e.path}=${e.label}`).sort()).to.deep.equal(['s/b.jpg=dog', 's/x, 1.jpg=cat']);
+    expect(data.skipped).to.deep.equal([{ path: 'gone, too.jpg', reason: 'listed in labels.csv (line 6) but not among the files given' }]);
+  });
+
   it('csv: a TSV without header, with train/validation folders', async () => {
     const tsv = 'train/1.png\tred\ntrain/2.png\tblue\nvalidation/3.png\tred\nvalidation/4.png\tblue\n';
     const data = await organizeFiles([withText('d/labels.tsv', tsv), ...files('d/train/1.png', 'd/train/2.png', 'd/validation/3.png', 'd/validation/4.png')]);
