@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import commonjs from '@rollup/plugin-commonjs';
@@ -19,17 +19,40 @@ const copyWasm = {
   },
 };
 
-/** One self-contained ES module (Lit and TensorFlow.js inside) that defines <ml-classifier>. */
+/** Removes the shared chunks of earlier builds: their names change with their content (a hash). */
+const removeStaleChunks = {
+  name: 'remove-stale-chunks',
+  buildStart() {
+    if (!existsSync('dist')) return;
+    for (const name of readdirSync('dist')) if (/^ml-classifier-.+\.js(\.map)?$/.test(name)) rmSync(path.join('dist', name));
+  },
+};
+
+/**
+ * Self-contained ES modules (Lit, TensorFlow.js and csv-parse inside, no bare import), all in
+ * dist/: `ml-classifier.js` defines <ml-classifier>; `trainer.worker.js` is the worker it starts
+ * with `new URL('./trainer.worker.js', import.meta.url)`; the code both need (TensorFlow.js, the
+ * trainer) is one shared chunk that both import, so the browser downloads it once (same URL).
+ */
 export default {
-  input: 'src/ml-classifier.ts',
-  // Sources left out of the map: 1.5 MB instead of 15 MB in the package; it still maps to file and line.
-  output: { file: 'dist/ml-classifier.js', format: 'es', sourcemap: true, sourcemapExcludeSources: true },
+  input: { 'ml-classifier': 'src/ml-classifier.ts', 'trainer.worker': 'src/worker/trainer.worker.ts' },
+  output: {
+    dir: 'dist',
+    format: 'es',
+    entryFileNames: '[name].js',
+    // Next to the entries: `import.meta.url`-relative URLs (the worker, the .wasm files) hold in any of them.
+    chunkFileNames: 'ml-classifier-[name]-[hash].js',
+    // Sources left out of the maps: 1.5 MB instead of 15 MB in the package; they still map to file and line.
+    sourcemap: true,
+    sourcemapExcludeSources: true,
+  },
   plugins: [
     nodeResolve({ browser: true, exportConditions: ['production'] }), // tfjs "browser" field; Lit's production build
     commonjs({ ignore: ['crypto', 'fs', 'path', 'os', 'perf_hooks', 'worker_threads'] }), // long, seedrandom, wasm glue
     typescript({ tsconfig: 'tsconfig.build.json' }),
     terser({ format: { comments: false } }),
     copyWasm,
+    removeStaleChunks,
   ],
   onwarn(warning, warn) {
     if (warning.code === 'THIS_IS_UNDEFINED' || warning.code === 'CIRCULAR_DEPENDENCY') return;

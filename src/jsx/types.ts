@@ -22,7 +22,8 @@ export type MlClassifierSettable =
   | 'labelFromFileName'
   | 'pooling'
   | 'strings'
-  | 'webcam';
+  | 'webcam'
+  | 'mainThread';
 
 /**
  * Props for `<ml-classifier>` in React 19 and Preact JSX.
@@ -42,4 +43,5 @@ export type MlClassifierJsxProps = Partial<Pick<MlClassifier, MlClassifierSettab
   'hidden-units'?: number | string;
   'wasm-path'?: string;
   'validation-split'?: number | string;
+  'main-thread'?: boolean | string;
 } & { [K in MlClassifierEventName as `on${K}`]?: (event: MlClassifierEvents[K]) => void };

@@ -51,11 +51,11 @@ export class RemoteTrainer implements TrainerApi {
 
   /**
    * @param workerUrl the worker module; default `trainer.worker.js` next to this module (where
-   *   the build puts it).
-   * @param startTimeoutMs how long the worker may take to start before `start()` rejects.
+   *   the build puts it; bundlers that follow `new Worker(new URL(..., import.meta.url))` find it).
+   * @param startTimeoutMs how long the worker may take to start before `start()` rejects, in ms.
    */
   constructor(
-    private readonly workerUrl: string | URL = new URL('./trainer.worker.js', import.meta.url),
+    private readonly workerUrl?: string | URL,
     private readonly startTimeoutMs = WORKER_START_TIMEOUT_MS,
   ) {}
 
@@ -247,7 +247,10 @@ export class RemoteTrainer implements TrainerApi {
     await this.disposing;
     let worker: Worker;
     try {
-      worker = new Worker(this.workerUrl, { type: 'module' });
+      // Written out literally for bundlers, which recognise this form and emit the worker.
+      worker = this.workerUrl
+        ? new Worker(this.workerUrl, { type: 'module' })
+        : new Worker(new URL('./trainer.worker.js', import.meta.url), { type: 'module' });
     } catch (error) {
       // Refused at once: no Worker here, or a Content-Security-Policy that forbids it.
       throw new Error(`The training worker could not start: ${error instanceof Error ? error.message : String(error)}.`);

@@ -18,6 +18,9 @@ function listFiles(dir) {
     .map((e) => path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
 }
 
+/** The bundle's shared chunks (`rollup.config.mjs`): what both entries import, TensorFlow.js included. */
+const bundleChunks = readdirSync(path.join(root, 'dist')).filter((f) => /^ml-classifier-[\w-]+\.js$/.test(f)).map((f) => `dist/${f}`);
+
 describe('npm package', () => {
   // --ignore-scripts: no prepack rebuild; npm test has just built dist/.
   const [packed] = JSON.parse(
@@ -25,15 +28,15 @@ describe('npm package', () => {
   );
   const shipped = packed.files.map((f) => f.path).sort();
 
-  it('ships exactly the bundle, the wasm files, the unbundled build with types, the manifest and the README', () => {
+  it('ships exactly the bundle (two entries and their one shared chunk), the wasm files, the unbundled build with types, the manifest and the README', () => {
     const sources = listFiles('src').filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
+    assert.equal(bundleChunks.length, 1, `one shared chunk in dist/: ${bundleChunks.join(', ')}`);
     const expected = [
       'package.json',
       'README.md',
       ...(existsSync(path.join(root, 'LICENSE')) ? ['LICENSE'] : []),
       'custom-elements.json',
-      'dist/ml-classifier.js',
-      'dist/ml-classifier.js.map',
+      ...['dist/ml-classifier.js', 'dist/trainer.worker.js', ...bundleChunks].flatMap((f) => [f, `${f}.map`]),
       'dist/tfjs-backend-wasm.wasm',
       'dist/tfjs-backend-wasm-simd.wasm',
       'dist/tfjs-backend-wasm-threaded-simd.wasm',
@@ -59,11 +62,25 @@ describe('npm package', () => {
     }
   });
 
-  it('the bundle imports nothing: Lit, TensorFlow.js and csv-parse are inside', () => {
-    // Minified: `import"x"`, `from"x"`, or `import("x")` (not `Buffer.from(" ")`); any bare
-    // specifier would need a resolver.
-    const bare = read('dist/ml-classifier.js').match(/(?<![.\w$])(?:from\s*|import\s*\(?\s*)["'](?![./])[^"']+["']/g);
-    assert.equal(bare, null);
+  it('the bundle imports nothing from outside dist/: Lit, TensorFlow.js and csv-parse are inside', () => {
+    for (const file of ['dist/ml-classifier.js', 'dist/trainer.worker.js', ...bundleChunks]) {
+      // Minified: `import"x"`, `from"x"`, or `import("x")` (not `Buffer.from(" ")`); any bare
+      // specifier would need a resolver.
+      const specifiers = [...read(file).matchAll(/(?<![.\w$])(?:from\s*|import\s*\(?\s*)["']([^"']+)["']/g)].map((m) => m[1]);
+      for (const specifier of specifiers) {
+        assert.match(specifier, /^\.\/[\w.-]+\.js$/, `${file} imports ${specifier}`);
+        assert.ok(existsSync(path.join(root, 'dist', specifier)), `${file} imports ${specifier}, which is not in dist/`);
+      }
+    }
+  });
+
+  it('the main entry and the worker share the TensorFlow.js chunk (downloaded once), and the worker is found next to the code that starts it', () => {
+    const imports = (file) => [...read(file).matchAll(/(?<![.\w$])from\s*["']\.\/([^"']+)["']/g)].map((m) => `dist/${m[1]}`);
+    assert.deepEqual(imports('dist/trainer.worker.js'), bundleChunks);
+    assert.ok(imports('dist/ml-classifier.js').includes(bundleChunks[0]));
+    assert.match(read('dist/ml-classifier.js') + bundleChunks.map(read).join(''), /["']\.\/trainer\.worker\.js["'],\s*import\.meta\.url/);
+    assert.match(read('dist/esm/worker/remote-trainer.js'), /new URL\('\.\/trainer\.worker\.js', import\.meta\.url\)/);
+    assert.ok(shipped.includes('dist/esm/worker/trainer.worker.js'));
   });
 });
 
