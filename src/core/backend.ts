@@ -62,7 +62,9 @@ async function activate(preference: BackendPreference, wasmPath?: string): Promi
   }
   if (autoChoice && (await trySetBackend(autoChoice))) return autoChoice;
   autoChoice = undefined;
-  if ((await trySetBackend('webgl')) && !SOFTWARE_RENDERER.test(webglRenderer())) autoChoice = 'webgl';
+  // Asked of a context of its own before tfjs makes one: a software renderer never starts the
+  // WebGL backend (its shader compiles alone take seconds).
+  if (!SOFTWARE_RENDERER.test(webglRenderer()) && (await trySetBackend('webgl'))) autoChoice = 'webgl';
   else {
     for (const name of ['wasm', 'webgl', 'cpu']) {
       if (await trySetBackend(name)) {
@@ -102,11 +104,15 @@ export function watchContextLoss(onLost: () => void): () => void {
     // tfjs reads tensors by polling a fence, and a lost context never signals one, so every
     // pending and later `data()` would wait forever. Signalling them on the dead context lets
     // them finish (with zeros), so the run reaches its abort check and frees its tensors.
-    if ('ALREADY_SIGNALED' in gl) (gl as WebGL2RenderingContext).clientWaitSync = () => WebGL2RenderingContext.ALREADY_SIGNALED;
+    // ALREADY_SIGNALED (0x911A) read from the context: the same in a page and in a worker.
+    if ('ALREADY_SIGNALED' in gl) (gl as WebGL2RenderingContext).clientWaitSync = () => (gl as WebGL2RenderingContext).ALREADY_SIGNALED;
     onLost();
   };
-  gl.canvas.addEventListener('webglcontextlost', lost, { once: true });
-  return () => gl.canvas.removeEventListener('webglcontextlost', lost);
+  // A <canvas> in a page, an OffscreenCanvas in a worker: both fire webglcontextlost.
+  const canvas = gl.canvas as EventTarget;
+  if (typeof canvas?.addEventListener !== 'function') return () => {};
+  canvas.addEventListener('webglcontextlost', lost, { once: true });
+  return () => canvas.removeEventListener('webglcontextlost', lost);
 }
 
 /**
@@ -129,9 +135,22 @@ export async function recoverFromContextLoss(preference: BackendPreference, wasm
   return selectBackend(preference, wasmPath);
 }
 
-/** The unmasked renderer string of the WebGL context tfjs uses, or '' when the browser hides it. */
+/**
+ * The unmasked renderer string of a WebGL context made to ask (a `<canvas>` in a page, an
+ * `OffscreenCanvas` in a worker, where there is no `document`), or '' when the browser hides it
+ * or has no WebGL. The context is released at once.
+ */
 function webglRenderer(): string {
-  const gl = webglContext();
-  const info = gl?.getExtension('WEBGL_debug_renderer_info');
-  return info ? String(gl!.getParameter(info.UNMASKED_RENDERER_WEBGL)) : '';
+  let gl: WebGLRenderingContext | WebGL2RenderingContext | null = null;
+  try {
+    const canvas = typeof document !== 'undefined' ? document.createElement('canvas') : new OffscreenCanvas(1, 1);
+    gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | WebGL2RenderingContext | null;
+  } catch {
+    return '';
+  }
+  if (!gl) return '';
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const renderer = info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : '';
+  gl.getExtension('WEBGL_lose_context')?.loseContext();
+  return renderer;
 }
