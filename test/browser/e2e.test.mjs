@@ -51,6 +51,12 @@ export const CSP = [
 let server;
 let browser;
 let origin;
+/**
+ * The visit's `block(url)` and the URLs it refused. Refused by the server (the connection is
+ * dropped, as if the network were down), not by puppeteer's request interception, which stalls
+ * requests made from the element's worker.
+ */
+let blocking = { block: undefined, blocked: [] };
 
 before(async () => {
   assert.ok(existsSync(path.join(root, 'dist/ml-classifier.js')), 'dist/ml-classifier.js is missing: run `npm run build` first');
@@ -66,6 +72,14 @@ before(async () => {
           // By path, not by the response's type: a 304 revalidation has no body to type.
           if (ctx.path.endsWith('.html')) ctx.set('Content-Security-Policy', CSP);
           return next();
+        },
+        (ctx, next) => {
+          const url = `${origin}${ctx.url}`;
+          if (!blocking.block?.(url)) return next();
+          blocking.blocked.push(url);
+          ctx.req.socket.destroy();
+          ctx.respond = false;
+          return undefined;
         },
         serveShared,
       ],
@@ -90,25 +104,17 @@ after(async () => {
 
 /**
  * Opens the page in a new tab of the same browser profile (so IndexedDB carries over between
- * visits) and records what it requests, its CSP violations and the element's events.
- * `block(url)` aborts matching requests, as if the network were down for them.
+ * visits) and records what it and its worker request (cache hits included), its CSP violations and
+ * the element's events. `block(url)` makes the server drop matching requests, as if the network
+ * were down for them.
  */
 async function visit({ block } = {}) {
   const page = await browser.newPage();
   await page.setViewport({ width: 1000, height: 900 });
   const requests = [];
-  const blocked = [];
-  if (block !== undefined) await page.setRequestInterception(true);
-  page.on('request', (request) => {
-    requests.push(request.url());
-    if (!block) return;
-    if (block(request.url())) {
-      blocked.push(request.url());
-      request.abort('internetdisconnected');
-    } else {
-      request.continue();
-    }
-  });
+  blocking = { block, blocked: [] };
+  const { blocked } = blocking;
+  page.on('request', (request) => requests.push(request.url()));
   const messages = [];
   page.on('console', (message) => messages.push(message.text()));
   // Before any page script: CSP violations (they bubble out of shadow roots: composed) and the
@@ -141,7 +147,7 @@ async function train(page, folder) {
   return page.evaluate(() => {
     const el = document.querySelector('ml-classifier');
     const d = el.trainedDetail;
-    return { status: el.status, labels: d?.labels, validationAccuracy: d?.validationAccuracy, backend: d?.backend, durationMs: d?.durationMs };
+    return { status: el.status, thread: el.thread, labels: d?.labels, validationAccuracy: d?.validationAccuracy, backend: d?.backend, durationMs: d?.durationMs };
   });
 }
 
@@ -167,6 +173,9 @@ test('first visit: trains on the pexel folder, classifies a photo, all requests 
   const result = await train(page, PEXELS);
   const events = await log();
   assert.equal(result.status, 'trained', `training failed: ${events.failed.join('; ')}`);
+  // The module worker is same-origin, which script-src 'self' allows (worker-src falls back to it).
+  assert.equal(result.thread, 'worker');
+  assert.ok(requests.includes(`${origin}/dist/trainer.worker.js`), 'the worker script was requested');
   assert.deepEqual(result.labels, labelsOf(PEXELS));
   assert.ok(result.validationAccuracy >= 0.8, `validation accuracy ${result.validationAccuracy}`);
 
@@ -215,11 +224,15 @@ test('second visit with the model files unreachable: the base model comes from I
   const result = await train(page, COLORS);
   const events = await log();
   assert.equal(result.status, 'trained', `training failed: ${events.failed.join('; ')}`);
+  assert.equal(result.thread, 'worker');
   assert.deepEqual(result.labels, labelsOf(COLORS));
+  assert.equal(result.thread, 'worker');
   assert.deepEqual(blocked, [], 'no model file was even requested');
+  assert.deepEqual(requests.filter((url) => new URL(url).pathname.startsWith(MODEL_FILES)), [], 'nor taken from the HTTP cache');
   // And the block works: the page itself cannot reach the model.
-  assert.equal(await page.evaluate((url) => fetch(url).then(() => 'fetched', () => 'failed'), MODEL_URL), 'failed');
-  assert.deepEqual(blocked, [`${origin}${MODEL_URL}`]);
+  assert.equal(await page.evaluate((url) => fetch(url, { cache: 'no-store' }).then(() => 'fetched', () => 'failed'), MODEL_URL), 'failed');
+  // The browser retries a GET whose connection drops: the same URL, several times.
+  assert.deepEqual([...new Set(blocked)], [`${origin}${MODEL_URL}`]);
   assert.deepEqual(events.violations, []);
   assert.deepEqual(requests.filter((url) => !isOwn(url)), []);
   console.log(`second visit: ${requests.length} requests, none for the model; ${((Date.now() - start) / 1000).toFixed(1)} s`);

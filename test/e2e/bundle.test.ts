@@ -7,12 +7,12 @@ const MODEL_URL = '/shared/models/mobilenet_v1_0.25_224/model.json';
 const COLORS = 'datasets/dataset-tutorial-for-image-classification/colors';
 
 /**
- * The one-file build (`npm run build`, run by `npm test` first), loaded as a plain page would:
- * only `dist/ml-classifier.js`, with the WASM binaries found next to it, trained through the
- * folder input.
+ * The bundle (`npm run build`, run by `npm test` first), loaded as a plain page would: only
+ * `dist/ml-classifier.js`, which imports its shared chunk and starts `dist/trainer.worker.js`, with
+ * the WASM binaries found next to it, trained through the folder input.
  */
 describe('end to end: the dist/ml-classifier.js bundle on its own', () => {
-  it('defines <ml-classifier> and trains through its folder input', async () => {
+  it('defines <ml-classifier> and trains in its worker through its folder input', async () => {
     const bundle = '/dist/ml-classifier.js';
     await import(/* @vite-ignore */ bundle);
     expect(customElements.get('ml-classifier')).to.be.a('function');
@@ -23,5 +23,11 @@ describe('end to end: the dist/ml-classifier.js bundle on its own', () => {
     expect(detail.labels).to.deep.equal(['blue', 'red']);
     expect(detail.validationAccuracy).to.equal(1);
     expect(['webgl', 'wasm']).to.include(detail.backend);
+    // The worker started from the bundle's own URL (dist/trainer.worker.js) and holds the model.
+    expect(el.thread).to.equal('worker');
+    expect((await el.memory()).numTensors).to.be.greaterThan(50);
+    const scripts = performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.startsWith('/dist/') && p.endsWith('.js'));
+    expect(scripts).to.include('/dist/trainer.worker.js');
+    el.remove();
   });
 });

@@ -24,6 +24,9 @@ describe('end to end: pexel-images folder through the folder input', () => {
     expect(detail.counts).to.deep.equal(splitCounts(listing));
     expect(detail.validationAccuracy).to.be.at.least(0.8);
     expect(detail.history.loss).to.have.length(20);
+    // Trained off the main thread, in the element's worker, where the model now lives.
+    expect(el.thread).to.equal('worker');
+    expect((await el.memory()).numTensors).to.be.greaterThan(50);
     expect(detail.skipped).to.deep.equal(listing.filter((p) => !isPhoto(p)).map((p) => ({ path: `pexel-images/${p}`, reason: 'not an image file' })));
     await el.updateComplete;
     const shownAccuracy = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 1 }).format(detail.validationAccuracy!);

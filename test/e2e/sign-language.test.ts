@@ -3,7 +3,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import '../../src/ml-classifier.js';
 import type { MlClassifier, TrainedEvent } from '../../src/ml-classifier.js';
 import { DEFAULT_ORGANIZE_OPTIONS } from '../../src/io/dataset.js';
-import { MODEL_URL, WASM_PATH, isPhoto, listShared, tensorCount } from '../helpers.js';
+import { MODEL_URL, WASM_PATH, isPhoto, listShared } from '../helpers.js';
 
 const SIGNS = 'datasets/sign-language-digits';
 
@@ -13,8 +13,8 @@ const SIGNS = 'datasets/sign-language-digits';
  */
 describe('end to end: sign-language-digits (2,062 photos) through the folder input', () => {
   it('trains with an automatic split to far above chance and frees every tensor', async () => {
-    const start = tensorCount();
     const el = await fixture<MlClassifier>(html`<ml-classifier model-url=${MODEL_URL} wasm-path=${WASM_PATH}></ml-classifier>`);
+    const start = await el.memory();
     const dataLoaded = oneEvent(el, 'data-loaded');
     const trained = oneEvent(el, 'trained');
     await executeServerCommand('set-input-files', { host: 'ml-classifier', name: 'training-data', paths: [`shared/${SIGNS}`] });
@@ -38,8 +38,9 @@ describe('end to end: sign-language-digits (2,062 photos) through the folder inp
     expect(detail.skipped).to.deep.equal(listing.filter((p) => !isPhoto(p)).map((p) => ({ path: `sign-language-digits/${p}`, reason: 'not an image file' })));
     expect(detail.validationAccuracy).to.be.greaterThan(0.6);
 
+    expect(el.thread).to.equal('worker');
     el.remove();
-    await new Promise((r) => setTimeout(r));
-    expect(tensorCount()).to.equal(start);
+    // Where the model ran (its worker), once removal had freed everything.
+    expect(await el.memory()).to.deep.equal(start);
   });
 });

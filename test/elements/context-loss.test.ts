@@ -9,7 +9,8 @@ describe('<ml-classifier backend="webgl">: a lost WebGL context', () => {
   it('is reported, its tensors freed, and training again works on a fresh context without reloading', async () => {
     const start = await settledTensorCount();
     const el = document.createElement('ml-classifier');
-    Object.assign(el, { modelUrl: MODEL_URL, wasmPath: WASM_PATH, backend: 'webgl', epochs: 40 });
+    // main-thread: the test loses the context of the page's own tfjs backend (WEBGL_lose_context).
+    Object.assign(el, { modelUrl: MODEL_URL, wasmPath: WASM_PATH, backend: 'webgl', epochs: 40, mainThread: true });
     await fixture<MlClassifier>(el);
     const files = await sharedFolder(COLORS);
     let lostContext: WebGLRenderingContext | undefined;

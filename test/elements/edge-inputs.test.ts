@@ -175,9 +175,12 @@ describe('edge cases: predict inputs', () => {
     const fails = failures(el);
     const t = tf.fill([32, 32, 4], 128) as tf.Tensor3D;
     const n = tensorCount();
+    const memory = await el.memory();
     const result = await el.predict(t).then((p) => ({ ok: p.label }), (e) => ({ code: e.code, message: e.message }));
     t.dispose();
+    // Nothing left behind in the page (the tensor given) nor where the model runs.
     expect(tensorCount()).to.equal(n - 1);
+    expect(await el.memory()).to.deep.equal(memory);
     if (!('ok' in result)) {
       expect(result.code).to.equal('invalid-image');
       expect(fails.at(-1)!.source).to.be.a('string');

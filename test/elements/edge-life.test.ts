@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import '../../src/ml-classifier.js';
 import type { MlClassifier, FailedDetail } from '../../src/ml-classifier.js';
 import type { FileWithPath } from '../../src/io/dataset.js';
-import { COLORS, MODEL_URL, WASM_PATH, isPhoto, settledTensorCount, sharedFolder, tensorCount } from '../helpers.js';
+import { COLORS, MODEL_URL, WASM_PATH, isPhoto, sharedFolder } from '../helpers.js';
 
 const TM_EXPORT = '/shared/models/mobilenet_v2_0.35_224_teachable-machine-export';
 const TM_URL = `${TM_EXPORT}/model.json`;
@@ -56,15 +56,16 @@ describe('edge cases: src / load races', () => {
   });
 
   it('src set then element removed before the load finishes: no leaked tensors', async () => {
-    const start = await settledTensorCount();
     const el = document.createElement('ml-classifier');
+    const start = await el.memory();
     el.wasmPath = WASM_PATH;
     el.src = TM_URL;
     document.body.append(el);
     await el.updateComplete;
     el.remove();
     await sleep(3000);
-    expect(await settledTensorCount()).to.equal(start);
+    // What the worker reported once the load had settled and everything was freed.
+    expect(await el.memory()).to.deep.equal(start);
     expect(el.status).to.equal('idle');
   });
 
@@ -130,8 +131,8 @@ describe('edge cases: abort keeps the previous model', () => {
   });
 
   it('abort() right after train() starts (first run): aborted, no trained, no leak', async () => {
-    const start = await settledTensorCount();
     const el = await create();
+    const start = await el.memory();
     let trained = false;
     el.addEventListener('trained', () => (trained = true));
     const run = el.train(files).catch((e) => e);
@@ -139,7 +140,7 @@ describe('edge cases: abort keeps the previous model', () => {
     expect((await run).code).to.equal('aborted');
     expect(trained).to.equal(false);
     el.remove();
-    expect(await settledTensorCount()).to.equal(start);
+    expect(await el.memory()).to.deep.equal(start);
   });
 
   it('already-aborted AbortSignal: rejected, previous model, results and classified images kept', async () => {
@@ -201,9 +202,9 @@ describe('edge cases: save', () => {
     el.epochs = 2;
     await el.train(files);
     const ref = await el.predict(photo);
-    const n = tensorCount();
+    const n = await el.memory();
     for (let i = 0; i < 5; i++) await el.save('indexeddb://breaker-tmp');
-    expect(tensorCount()).to.equal(n);
+    expect(await el.memory()).to.deep.equal(n);
     el.epochs = 30;
     const midSaved = new Promise<File[]>((resolve) =>
       el.addEventListener('progress-changed', ({ detail }) => {

@@ -2,7 +2,7 @@ import { expect, fixture, fixtureCleanup, html, oneEvent } from '@open-wc/testin
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/ml-classifier.js';
 import type { DataLoadedEvent, MlClassifier, Progress } from '../../src/ml-classifier.js';
-import { COLORS, MODEL_URL, WASM_PATH, isPhoto, sharedFolder, splitCounts, tensorCount } from '../helpers.js';
+import { COLORS, MODEL_URL, WASM_PATH, isPhoto, sharedFolder, splitCounts } from '../helpers.js';
 
 const create = () =>
   fixture<MlClassifier>(html`<ml-classifier model-url=${MODEL_URL} wasm-path=${WASM_PATH}></ml-classifier>`);
@@ -81,8 +81,9 @@ describe('<ml-classifier>', () => {
   });
 
   it('trains from the script API with the documented events, predicts, skips bad files by name, and frees every tensor when removed', async () => {
-    const start = tensorCount();
     const el = await create();
+    // Read where the model runs (its worker): nothing before the first run.
+    const start = await el.memory();
     const files = await sharedFolder(COLORS);
     const expectedCounts = splitCounts(files.map((f) => f.path.replace(/^colors\//, '')));
     files.push(
@@ -126,10 +127,12 @@ describe('<ml-classifier>', () => {
     expect((await predicted).detail).to.equal(prediction);
     expect(prediction).to.include({ source: 'red-3.png', label: 'red' });
     expect(prediction.scores.reduce((s, x) => s + x.probability, 0)).to.be.closeTo(1, 1e-5);
+    expect(el.thread).to.equal('worker');
+    expect((await el.memory()).numTensors).to.be.greaterThan(start.numTensors);
 
+    // Removal frees the model, then ends the worker: its last report.
     el.remove();
-    await new Promise((r) => setTimeout(r));
-    expect(tensorCount()).to.equal(start);
+    expect(await el.memory()).to.deep.equal(start);
   });
 });
 
@@ -141,7 +144,9 @@ describe('<ml-classifier>: runs that go wrong', () => {
     const el = await quick();
     const files = await sharedFolder(COLORS);
     const first = await el.train(files);
-    const start = tensorCount();
+    const start = await el.memory();
+    // Enough epochs for the abort, posted to the worker at epoch 1, to land before the end.
+    el.epochs = 50;
     let trainedCount = 0;
     el.addEventListener('trained', () => trainedCount++);
     el.addEventListener('progress-changed', (e) => e.detail.phase === 'training' && e.detail.done === 1 && el.abort());
@@ -153,7 +158,7 @@ describe('<ml-classifier>: runs that go wrong', () => {
     await el.updateComplete;
     expect(el.status).to.equal('trained');
     expect(el.trainedDetail).to.equal(first);
-    expect(tensorCount()).to.equal(start);
+    expect(await el.memory()).to.deep.equal(start);
     const red = files.find((f) => f.path.endsWith('red-3.png'))!.file;
     expect((await el.predict(red)).label).to.equal('red');
   });
@@ -169,14 +174,13 @@ describe('<ml-classifier>: runs that go wrong', () => {
 
   it('frees the model when removed while it loads', async () => {
     fixtureCleanup(); // earlier tests' elements, and their models
-    await new Promise((r) => setTimeout(r));
-    const start = tensorCount();
     const el = await fixture<MlClassifier>(html`<ml-classifier model-url=${`${MODEL_URL}?fresh`} wasm-path=${WASM_PATH}></ml-classifier>`);
+    const start = await el.memory();
     el.addEventListener('progress-changed', (e) => e.detail.phase === 'loading-model' && e.detail.done === 0 && el.remove());
     const error = await el.train(await sharedFolder(COLORS)).catch((e) => e);
     expect(error.code).to.equal('aborted');
-    await new Promise((r) => setTimeout(r));
-    expect(tensorCount()).to.equal(start);
+    // What the worker reported once it had freed everything, before it ended.
+    expect(await el.memory()).to.deep.equal(start);
     expect(el.status).to.equal('idle');
   });
 

@@ -3,7 +3,12 @@ import * as tf from '@tensorflow/tfjs';
 import '../../src/ml-classifier.js';
 import type { MlClassifier, PredictedDetail, TrainedDetail } from '../../src/ml-classifier.js';
 import type { FileWithPath } from '../../src/io/dataset.js';
-import { COLORS, MODEL_URL, WASM_PATH, isPhoto, listShared, sharedFile, settledTensorCount, sharedFolder, tensorCount } from '../helpers.js';
+import { COLORS, MODEL_URL, WASM_PATH, isPhoto, listShared, sharedFile, sharedFolder } from '../helpers.js';
+
+/** Each element's worker, once removed: what it reported after freeing everything, before it ended. */
+const freedAfterRemoval = async (...els: MlClassifier[]) => {
+  for (const el of els) expect(await el.memory(), `${el.thread}: memory after removal`).to.deep.equal({ numTensors: 0, numBytes: 0 });
+};
 
 const SIGNS = 'datasets/sign-language-digits';
 const TM_EXPORT = '/shared/models/mobilenet_v2_0.35_224_teachable-machine-export';
@@ -126,7 +131,6 @@ describe('<ml-classifier>: saving and loading', () => {
   }
 
   it('saves to IndexedDB and to files, and a fresh element loads either with identical predictions (1e-5) and labels', async () => {
-    const start = await settledTensorCount();
     const trainedEl = await create();
     trainedEl.epochs = 5;
     const files = await renamed();
@@ -155,12 +159,11 @@ describe('<ml-classifier>: saving and loading', () => {
     await fromFiles.updateComplete;
     await expect(fromFiles).shadowDom.to.be.accessible();
     for (const el of [trainedEl, fromDb, fromFiles]) el.remove();
-    expect(await settledTensorCount()).to.equal(start);
+    await freedAfterRemoval(trainedEl, fromDb, fromFiles);
     await tf.io.removeModel('indexeddb://ml-classifier-element-test');
   });
 
   it('loads the shared Teachable Machine export from its src and predicts with its labels', async () => {
-    const start = await settledTensorCount();
     const expected = (await (await fetch(`${TM_EXPORT}/metadata.json`)).json()).labels as string[];
     const el = document.createElement('ml-classifier');
     el.wasmPath = WASM_PATH;
@@ -177,7 +180,7 @@ describe('<ml-classifier>: saving and loading', () => {
     expect(prediction.scores.map((s) => s.label).sort()).to.deep.equal([...expected].sort());
     expect(prediction.scores.reduce((n, s) => n + s.probability, 0)).to.be.closeTo(1, 1e-5);
     el.remove();
-    expect(await settledTensorCount()).to.equal(start);
+    await freedAfterRemoval(el);
   });
 
   it('predicts the same from a File, <img>, <canvas>, ImageBitmap, ImageData and a [h, w, 3] tensor', async () => {
@@ -200,10 +203,10 @@ describe('<ml-classifier>: saving and loading', () => {
     const bitmap = await createImageBitmap(file);
     const pixels = context.getImageData(0, 0, canvas.width, canvas.height);
     const tensor = tf.browser.fromPixels(canvas);
-    const start = tensorCount();
+    const start = await el.memory();
     const results = [];
     for (const input of [file, img, canvas, bitmap, pixels, tensor]) results.push(await el.predict(input));
-    expect(tensorCount()).to.equal(start);
+    expect(await el.memory()).to.deep.equal(start);
     const reference = results[0].scores;
     expect(reference).to.have.length(model.labels.length);
     for (const r of results) {
@@ -230,7 +233,6 @@ describe('<ml-classifier>: saving and loading', () => {
 
 describe('<ml-classifier pooling="average">', () => {
   it('trains the head on [256] averages, and saves and reloads a model that predicts the same', async () => {
-    const start = await settledTensorCount();
     const el = await create();
     el.pooling = 'average';
     const files = await sharedFolder(COLORS);
@@ -253,7 +255,7 @@ describe('<ml-classifier pooling="average">', () => {
     el.remove();
     fresh.remove();
     await tf.io.removeModel('indexeddb://pooled-test');
-    expect(await settledTensorCount()).to.equal(start);
+    await freedAfterRemoval(el, fresh);
   });
 });
 
@@ -265,7 +267,7 @@ describe('<ml-classifier>: training again and stopping', () => {
     const counts: number[] = [];
     for (let i = 0; i < 5; i++) {
       await el.train(files);
-      counts.push(tensorCount());
+      counts.push((await el.memory()).numTensors);
     }
     expect(new Set(counts).size).to.equal(1);
     // Stop at the first epoch: the fifth model stays in use.
@@ -273,13 +275,12 @@ describe('<ml-classifier>: training again and stopping', () => {
     el.addEventListener('progress-changed', ({ detail }) => detail.phase === 'training' && detail.done === 1 && el.abort(), { once: false });
     const aborted = await el.train(files).catch((e) => e);
     expect(aborted.code).to.equal('aborted');
-    expect(tensorCount()).to.equal(counts[0]);
+    expect((await el.memory()).numTensors).to.equal(counts[0]);
     expect(el.status).to.equal('trained');
     expect((await el.predict((files.find((f) => isPhoto(f.path)))!.file)).scores).to.have.length(2);
   });
 
   it('frees every tensor when removed during training', async () => {
-    const start = await settledTensorCount();
     const el = await create();
     el.epochs = 200;
     const training = new Promise<void>((resolve) =>
@@ -289,7 +290,7 @@ describe('<ml-classifier>: training again and stopping', () => {
     await training;
     el.remove();
     expect((await run).code).to.equal('aborted');
-    expect(await settledTensorCount()).to.equal(start);
+    await freedAfterRemoval(el);
     expect(el.status).to.equal('idle');
   });
 });
