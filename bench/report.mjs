@@ -108,8 +108,10 @@ export function targets(results) {
       pass: signRun.usage.peakHeapBytes < GB,
     },
     {
-      name: 'One-file bundle < 260 KB gzipped',
-      measured: bundle.gzipBytes ? `${fmt(bundle.gzipBytes / KB)} KB (${bundle.gzipBytes} bytes${bundle.note ? `; ${bundle.note}` : ''})` : bundle.note,
+      name: 'Bundle the page downloads < 260 KB gzipped',
+      measured: bundle.gzipBytes
+        ? `${fmt(bundle.gzipBytes / KB)} KB in ${bundle.files?.length ?? 1} files (entry ml-classifier.js alone ${fmt((bundle.entryGzipBytes ?? bundle.gzipBytes) / KB)} KB; ${bundle.gzipBytes} bytes${bundle.note ? `; ${bundle.note}` : ''})`
+        : bundle.note,
       pass: bundle.gzipBytes > 0 && bundle.gzipBytes < 260 * KB,
     },
   ];
