@@ -29,7 +29,7 @@ const removeStaleChunks = {
 };
 
 /**
- * Self-contained ES modules (Lit, TensorFlow.js and csv-parse inside, no bare import), all in
+ * Self-contained ES modules (Lit, TensorFlow.js and d3-dsv inside, no bare import), all in
  * dist/: `ml-classifier.js` defines <ml-classifier>; `trainer.worker.js` is the worker it starts
  * with `new URL('./trainer.worker.js', import.meta.url)`; the code both need (TensorFlow.js, the
  * trainer) is one shared chunk that both import, so the browser downloads it once (same URL).

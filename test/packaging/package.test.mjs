@@ -62,7 +62,7 @@ describe('npm package', () => {
     }
   });
 
-  it('the bundle imports nothing from outside dist/: Lit, TensorFlow.js and csv-parse are inside', () => {
+  it('the bundle imports nothing from outside dist/: Lit, TensorFlow.js and d3-dsv are inside', () => {
     for (const file of ['dist/ml-classifier.js', 'dist/trainer.worker.js', ...bundleChunks]) {
       // Minified: `import"x"`, `from"x"`, or `import("x")` (not `Buffer.from(" ")`); any bare
       // specifier would need a resolver.
