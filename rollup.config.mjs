@@ -41,7 +41,8 @@ export default {
     format: 'es',
     entryFileNames: '[name].js',
     // Next to the entries: `import.meta.url`-relative URLs (the worker, the .wasm files) hold in any of them.
-    chunkFileNames: 'ml-classifier-[name]-[hash].js',
+    // Each backend is a chunk named for it, imported only when selected.
+    chunkFileNames: (chunk) => `ml-classifier-${/tfjs-backend-(webgl|wasm|cpu)/.exec(chunk.facadeModuleId ?? '')?.[0] ?? chunk.name}-[hash].js`,
     // Sources left out of the maps: 1.5 MB instead of 15 MB in the package; they still map to file and line.
     sourcemap: true,
     sourcemapExcludeSources: true,

@@ -1,6 +1,6 @@
 // The contract the element holds its engine by, with no TensorFlow.js at run time (type imports
 // only): the in-page `Trainer` and the worker-backed `RemoteTrainer` both implement it.
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from './core/tf.js';
 import type { ModelMetadata } from './core/model-io.js';
 import type { FileWithPath } from './io/dataset.js';
 import type { DataLoadedDetail, PredictedDetail, Progress, TrainedDetail, TrainerOptions } from './trainer.js';

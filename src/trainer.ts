@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './core/tf.js';
 import { recoverFromContextLoss, selectBackend, watchContextLoss, type BackendPreference } from './core/backend.js';
 import { Classifier, DEFAULT_TRAIN_OPTIONS, type Prediction, type TrainingHistory, type TrainOptions } from './core/classifier.js';
 import { errors } from './core/errors.js';
@@ -344,6 +344,8 @@ export class Trainer implements TrainerApi {
 
   /** TensorFlow.js memory in this thread (`tf.memory()`): the page's, shared with any other tfjs use there. */
   async memory(): Promise<MemoryInfo> {
+    // No backend yet means no tensors; asking tf.memory() would start one.
+    if (!tf.getBackend()) return { numTensors: 0, numBytes: 0 };
     const { numTensors, numBytes } = tf.memory();
     return { numTensors, numBytes };
   }

@@ -27,7 +27,8 @@ const NODE_BUILTINS = ['fs', 'path', 'os', 'perf_hooks', 'worker_threads', 'cryp
 export const tfjsPrebundled = {
   name: 'tfjs-prebundled',
   resolveImport({ source }) {
-    if (/^@tensorflow\/tfjs(-core|-layers|-backend-webgl|-backend-cpu|-converter)?$/.test(source)) {
+    // The chained ops (tensor.toFloat()) are part of that bundle already.
+    if (/^@tensorflow\/tfjs(-core|-layers|-backend-webgl|-backend-cpu|-converter)?$/.test(source) || source.endsWith('/register_all_chained_ops')) {
       return '/node_modules/@tensorflow/tfjs/dist/tf.fesm.js';
     }
     if (source === '@tensorflow/tfjs-backend-wasm') {

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { ClassifierError, errors } from './errors.js';
 import type { FeatureExtractor } from './feature-extractor.js';
 import { INPUT_SIZE, preprocess, preprocessBatch, type ImageInput } from './preprocess.js';

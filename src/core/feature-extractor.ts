@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { disposeLayersModel } from './classifier.js';
 import { errors } from './errors.js';
 import { foldBatchNorm } from './fold-batch-norm.js';

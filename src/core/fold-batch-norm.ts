@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 
 /** The Keras JSON of a functional model, as `LayersModel.toJSON(null, false)` writes it. */
 interface ModelJson {

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 
 /**
  * Where cached base models live: TensorFlow.js's own IndexedDB store (database `tensorflowjs`),

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { disposeLayersModel } from './classifier.js';
 import { ClassifierError } from './errors.js';
 import { INPUT_SIZE } from './preprocess.js';
@@ -52,7 +52,7 @@ const PACKAGE = { name: 'ml-classifier', version: '0.1.0' };
 /** The metadata of a model this package trains: labels, preprocessing and base model, stamped now. */
 export function modelMetadata(info: MetadataInfo): ModelMetadata {
   return {
-    tfjsVersion: tf.version.tfjs,
+    tfjsVersion: tf.version_core,
     packageName: PACKAGE.name,
     packageVersion: PACKAGE.version,
     timeStamp: new Date().toISOString(),

@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 
 /** MobileNet v1's input side in pixels: images become `[224, 224, 3]`. */
 export const INPUT_SIZE = 224;

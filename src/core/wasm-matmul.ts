@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs';
+import * as tf from './tf.js';
 import { replaceWasmKernel } from './wasm-kernel.js';
 
 /** The wasm backend's data release, the one method of it the wrapper needs. */

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../core/tf.js';
 import type { BackendPreference } from '../core/backend.js';
 import { ClassifierError, errors } from '../core/errors.js';
 import { DEFAULT_MODEL_URL, type Pooling } from '../core/feature-extractor.js';

@@ -1,6 +1,6 @@
 // The element's engine holder: the `TrainerApi` it talks to is made on first use (a worker that
 // must start, or the in-page Trainer loaded with import()), and busy/abort work meanwhile.
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../core/tf.js';
 import { errors } from '../core/errors.js';
 import type { ModelMetadata } from '../core/model-io.js';
 import type { FileWithPath } from '../io/dataset.js';

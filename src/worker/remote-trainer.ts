@@ -1,6 +1,6 @@
 // The page side of the worker: the `Trainer` API, with the model in a module worker
 // (trainer.worker.ts). No TensorFlow.js here: tensors are recognised by their shape.
-import type * as tf from '@tensorflow/tfjs';
+import type * as tf from '../core/tf.js';
 import { ClassifierError, errors } from '../core/errors.js';
 import type { ModelMetadata } from '../core/model-io.js';
 import type { FileWithPath } from '../io/dataset.js';

@@ -1,7 +1,7 @@
 // The module worker behind `RemoteTrainer`: owns one `Trainer` (so decoding, activations,
 // training and prediction run off the page's main thread) and answers `WorkerRequest`s in order.
 // Started by `new Worker(new URL('./trainer.worker.js', import.meta.url), { type: 'module' })`.
-import * as tf from '@tensorflow/tfjs';
+import * as tf from '../core/tf.js';
 import { ClassifierError, errors } from '../core/errors.js';
 import { labelFromFileName } from '../io/dataset.js';
 import { decodeFailureReason } from '../io/decode.js';
@@ -100,11 +100,11 @@ function handle(request: WorkerRequest): void {
     case 'save':
       return answer(request.id, save(request.destination));
     case 'memory':
-      return answer(request.id, Promise.resolve(memory()));
+      return answer(request.id, trainer.memory());
     case 'dispose': {
       trainer.dispose();
       const pending = [...inFlight];
-      return answer(request.id, Promise.allSettled(pending).then(memory));
+      return answer(request.id, Promise.allSettled(pending).then(() => trainer.memory()));
     }
   }
 }
@@ -118,11 +118,6 @@ async function save(destination?: string): Promise<File[]> {
   const files = await trainer.save(destination);
   if (destination?.startsWith('indexeddb://')) await tf.io.getLoadHandlers(destination)[0]?.load?.();
   return files;
-}
-
-function memory() {
-  const { numTensors, numBytes } = tf.memory();
-  return { numTensors, numBytes };
 }
 
 scope.addEventListener('message', (event: MessageEvent<WorkerRequest>) => handle(event.data));

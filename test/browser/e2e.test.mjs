@@ -206,6 +206,9 @@ test('first visit: trains on the pexel folder, classifies a photo, all requests 
   assert.deepEqual(requests.filter((url) => !isOwn(url)), [], 'requests to other origins');
   assert.ok(requests.some((url) => url === `${origin}${MODEL_URL}`), 'the model came from the network');
   assert.ok(requests.some((url) => url.endsWith('.wasm')) || result.backend !== 'wasm', 'wasm files requested');
+  // Each backend is a chunk of its own: only the one that runs is downloaded.
+  const backendChunks = requests.map((url) => /ml-classifier-tfjs-backend-(\w+)-/.exec(url)?.[1]).filter(Boolean);
+  assert.deepEqual([...new Set(backendChunks)], [result.backend], 'backend chunks downloaded');
   assert.deepEqual(
     (await cachedModels(page)).filter((k) => k.startsWith('ml-classifier-base/')),
     [`ml-classifier-base/http/127.0.0.1:${new URL(origin).port}${MODEL_URL}`],
