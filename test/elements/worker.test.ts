@@ -160,7 +160,9 @@ describe('<ml-classifier> without a worker', () => {
     const forced = await create({ pooling: 'average', epochs: 2, mainThread: true });
     expect(forced.hasAttribute('main-thread')).to.equal(false);
     expect(forced.thread).to.equal('main');
-    expect((await forced.train(files)).validationAccuracy).to.equal(1);
+    const forcedDetail = await forced.train(files);
+    expect(forcedDetail.labels).to.deep.equal(['blue', 'red']);
+    expect(forcedDetail.history.loss).to.have.length(2);
     expect(forced.thread).to.equal('main');
     forced.remove();
   });
