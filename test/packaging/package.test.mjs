@@ -18,8 +18,10 @@ function listFiles(dir) {
     .map((e) => path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
 }
 
-/** The bundle's shared chunks (`rollup.config.mjs`): what both entries import, TensorFlow.js included. */
+/** The bundle's chunks (`rollup.config.mjs`): the code both entries import, and one per TensorFlow.js backend. */
 const bundleChunks = readdirSync(path.join(root, 'dist')).filter((f) => /^ml-classifier-[\w-]+\.js$/.test(f)).map((f) => `dist/${f}`);
+/** The chunk of each backend, by name. */
+const backendChunks = Object.fromEntries(bundleChunks.flatMap((f) => /-tfjs-backend-(webgl|wasm|cpu)-/.exec(f)?.slice(1, 2).map((name) => [name, f]) ?? []));
 
 describe('npm package', () => {
   // --ignore-scripts: no prepack rebuild; npm test has just built dist/.
@@ -28,9 +30,9 @@ describe('npm package', () => {
   );
   const shipped = packed.files.map((f) => f.path).sort();
 
-  it('ships exactly the bundle (two entries and their one shared chunk), the wasm files, the unbundled build with types, the manifest and the README', () => {
+  it('ships exactly the bundle (two entries and their chunks), the wasm files, the unbundled build with types, the manifest and the README', () => {
     const sources = listFiles('src').filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'));
-    assert.equal(bundleChunks.length, 1, `one shared chunk in dist/: ${bundleChunks.join(', ')}`);
+    assert.deepEqual(Object.keys(backendChunks).sort(), ['cpu', 'wasm', 'webgl'], `a chunk per backend in dist/: ${bundleChunks.join(', ')}`);
     const expected = [
       'package.json',
       'README.md',
@@ -74,10 +76,17 @@ describe('npm package', () => {
     }
   });
 
-  it('the main entry and the worker share the TensorFlow.js chunk (downloaded once), and the worker is found next to the code that starts it', () => {
-    const imports = (file) => [...read(file).matchAll(/(?<![.\w$])from\s*["']\.\/([^"']+)["']/g)].map((m) => `dist/${m[1]}`);
-    assert.deepEqual(imports('dist/trainer.worker.js'), bundleChunks);
-    assert.ok(imports('dist/ml-classifier.js').includes(bundleChunks[0]));
+  it('the main entry and the worker share the TensorFlow.js chunk (downloaded once), backends are imported only when selected, and the worker is found next to the code that starts it', () => {
+    /** Chunks a file imports statically (`from"./x.js"` or `import"./x.js"`), which load with it. */
+    const imports = (file) => [...read(file).matchAll(/(?<![.\w$])(?:from\s*|import\s*)["']\.\/([^"']+)["']/g)].map((m) => `dist/${m[1]}`);
+    const [shared] = imports('dist/trainer.worker.js');
+    assert.deepEqual(imports('dist/trainer.worker.js'), [shared]);
+    assert.ok(imports('dist/ml-classifier.js').includes(shared));
+    for (const file of ['dist/ml-classifier.js', 'dist/trainer.worker.js', shared]) {
+      for (const chunk of Object.values(backendChunks)) assert.ok(!imports(file).includes(chunk), `${file} loads ${chunk} with it`);
+    }
+    const dynamic = [...read(shared).matchAll(/import\(\s*["']\.\/([^"']+)["']\s*\)/g)].map((m) => `dist/${m[1]}`);
+    assert.deepEqual(dynamic.filter((f) => Object.values(backendChunks).includes(f)).sort(), Object.values(backendChunks).sort());
     assert.match(read('dist/ml-classifier.js') + bundleChunks.map(read).join(''), /["']\.\/trainer\.worker\.js["'],\s*import\.meta\.url/);
     assert.match(read('dist/esm/worker/remote-trainer.js'), /new URL\('\.\/trainer\.worker\.js', import\.meta\.url\)/);
     assert.ok(shipped.includes('dist/esm/worker/trainer.worker.js'));
