@@ -110,9 +110,11 @@ export function targets(results) {
     {
       name: 'Bundle the page downloads < 260 KB gzipped',
       measured: bundle.gzipBytes
-        ? `${fmt(bundle.gzipBytes / KB)} KB in ${bundle.files?.length ?? 1} files (entry ml-classifier.js alone ${fmt((bundle.entryGzipBytes ?? bundle.gzipBytes) / KB)} KB; ${bundle.gzipBytes} bytes${bundle.note ? `; ${bundle.note}` : ''})`
+        ? `${fmt(bundle.gzipBytes / KB)} KB in ${bundle.files?.length ?? 1} files (entry ml-classifier.js alone ${fmt((bundle.entryGzipBytes ?? bundle.gzipBytes) / KB)} KB; ${bundle.gzipBytes} bytes${bundle.note ? `; ${bundle.note}` : ''})` +
+          (bundle.onDemand?.length ? `, + the selected backend's chunk: ${bundle.onDemand.map((c) => `${c.file.replace(/^ml-classifier-|-[\w-]{8}\.js$/g, '')} ${fmt(c.gzipBytes / KB)} KB`).join(', ')}` : '')
         : bundle.note,
-      pass: bundle.gzipBytes > 0 && bundle.gzipBytes < 260 * KB,
+      // With the backend chunk this machine runs (wasm), as a page here downloads it.
+      pass: bundle.gzipBytes > 0 && bundle.gzipBytes + (bundle.onDemand?.find((c) => /wasm/.test(c.file))?.gzipBytes ?? 0) < 260 * KB,
     },
   ];
 }

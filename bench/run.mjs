@@ -81,21 +81,40 @@ async function bundleSize() {
   const bytes = await readFile(file).catch(() => null);
   if (!bytes) return { bytes: 0, gzipBytes: 0, entryBytes: 0, entryGzipBytes: 0, files: [], note };
   const gz = (b) => gzipSync(b, { level: 9 }).length;
-  // Follow `from"./x.js"` / `import("./x.js")` from the entry and from the worker it starts.
+  // Follow static imports (`from"./x.js"`, `import"./x.js"`) from the entry and from the worker it
+  // starts; dynamic ones (`import("./x.js")`, a backend's chunk) load only when selected: listed apart.
   const seen = new Map();
+  const dynamic = new Set();
   const visit = async (name) => {
     if (seen.has(name)) return;
     const content = await readFile(path.join(root, 'dist', name)).catch(() => null);
     if (!content) return;
     seen.set(name, content);
     const text = content.toString('utf8');
-    for (const m of text.matchAll(/(?<![.\w$])(?:from\s*|import\s*\(?\s*)["']\.\/([\w.-]+\.js)["']/g)) await visit(m[1]);
+    for (const m of text.matchAll(/(?<![.\w$])(?:from\s*|import\s*)["']\.\/([\w.-]+\.js)["']/g)) await visit(m[1]);
+    for (const m of text.matchAll(/(?<![.\w$])import\s*\(\s*["']\.\/([\w.-]+\.js)["']/g)) dynamic.add(m[1]);
     if (/["']\.\/trainer\.worker\.js["']/.test(text)) await visit('trainer.worker.js');
   };
   await visit('ml-classifier.js');
   const files = [...seen.keys()];
   const all = [...seen.values()];
+  const onDemand = [];
+  // Each on-demand chunk with the static imports it adds (chunks shared between backends included).
+  const closure = async (name, into) => {
+    if (seen.has(name) || into.has(name)) return;
+    const content = await readFile(path.join(root, 'dist', name)).catch(() => null);
+    if (!content) return;
+    into.set(name, content);
+    for (const m of content.toString('utf8').matchAll(/(?<![.\w$])(?:from\s*|import\s*)["']\.\/([\w.-]+\.js)["']/g)) await closure(m[1], into);
+  };
+  for (const name of [...dynamic].filter((n) => !seen.has(n))) {
+    const added = new Map();
+    await closure(name, added);
+    const parts = [...added.values()];
+    if (parts.length) onDemand.push({ file: name, bytes: parts.reduce((n, b) => n + b.length, 0), gzipBytes: parts.reduce((n, b) => n + gz(b), 0) });
+  }
   return {
+    onDemand,
     bytes: all.reduce((n, b) => n + b.length, 0),
     gzipBytes: all.reduce((n, b) => n + gz(b), 0),
     entryBytes: bytes.length,
