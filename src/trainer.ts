@@ -346,6 +346,8 @@ export class Trainer implements TrainerApi {
   async memory(): Promise<MemoryInfo> {
     // No backend yet means no tensors; asking tf.memory() would start one.
     if (!tf.getBackend()) return { numTensors: 0, numBytes: 0 };
+    // A backend still initialising (a run selecting WASM) would make tf.memory() throw.
+    await tf.ready();
     const { numTensors, numBytes } = tf.memory();
     return { numTensors, numBytes };
   }

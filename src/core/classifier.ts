@@ -1,6 +1,7 @@
 import * as tf from './tf.js';
 import { ClassifierError, errors } from './errors.js';
 import type { FeatureExtractor } from './feature-extractor.js';
+import { nextTask } from './next-task.js';
 import { INPUT_SIZE, preprocess, preprocessBatch, type ImageInput } from './preprocess.js';
 
 /** Head and training settings. Every field is optional; defaults are in {@link DEFAULT_TRAIN_OPTIONS}. */
@@ -203,7 +204,7 @@ export class Classifier {
         batchSize,
         shuffle: true,
         // tfjs yields with requestAnimationFrame, which never fires in a background tab, so a run
-        // would stall when the user switches tabs; yieldToPage below does not depend on frames.
+        // would stall when the user switches tabs; nextTask does not depend on frames.
         yieldEvery: 'never',
         validationData: validationYs ? [validation!.activations, validationYs] : undefined,
         callbacks: {
@@ -212,7 +213,7 @@ export class Classifier {
               failure = errors.aborted();
               head.stopTraining = true;
             }
-            await yieldToPage();
+            await nextTask();
           },
           onEpochEnd: async (epoch, logs = {}) => {
             if (failure) return;
@@ -364,21 +365,6 @@ function createHead(
   });
   head.compile({ optimizer: tf.train.adam(learningRate), loss: 'categoricalCrossentropy', metrics: ['accuracy'] });
   return head;
-}
-
-/**
- * Lets the page handle input and paint between batches. A message to ourselves, not setTimeout
- * (clamped to 1 s in background tabs) or requestAnimationFrame (never fires there).
- */
-function yieldToPage(): Promise<void> {
-  return new Promise((resolve) => {
-    const channel = new MessageChannel();
-    channel.port1.onmessage = () => {
-      channel.port1.close();
-      resolve();
-    };
-    channel.port2.postMessage(null);
-  });
 }
 
 /** Whether every weight of a model is finite: the sum of absolute values is NaN or infinite otherwise. */

@@ -3,7 +3,7 @@
 // Started by `new Worker(new URL('./trainer.worker.js', import.meta.url), { type: 'module' })`.
 import * as tf from '../core/tf.js';
 import { ClassifierError, errors } from '../core/errors.js';
-import { labelFromFileName } from '../io/dataset.js';
+import { labelFromFileName, type FileWithPath } from '../io/dataset.js';
 import { decodeFailureReason } from '../io/decode.js';
 import { Trainer, type TrainerOptions } from '../trainer.js';
 import type { PostedError, PostedImage, PostedTrainOptions, WorkerMessage, WorkerRequest } from './protocol.js';
@@ -16,6 +16,8 @@ const scope = self as unknown as {
 const trainer = new Trainer();
 /** The `train` or `load` request in progress, for a targeted abort. */
 let running: number | undefined;
+/** Files posted ahead of their `train` request, by its id. */
+const ahead = new Map<number, FileWithPath[]>();
 /** Requests not answered yet: `dispose` waits for them. */
 const inFlight = new Set<Promise<unknown>>();
 
@@ -76,12 +78,18 @@ async function predict(input: PostedImage, source: string) {
 function handle(request: WorkerRequest): void {
   switch (request.type) {
     case 'abort':
+      if (request.target !== undefined) ahead.delete(request.target);
       if (request.target === undefined || request.target === running) trainer.abort();
+      return;
+    case 'files':
+      ahead.set(request.id, [...(ahead.get(request.id) ?? []), ...request.files]);
       return;
     case 'train': {
       const { id } = request;
       running = id;
-      const work = trainer.train(request.files, trainOptions(request.options), {
+      const files = [...(ahead.get(id) ?? []), ...request.files];
+      ahead.delete(id);
+      const work = trainer.train(files, trainOptions(request.options), {
         onDataLoaded: (detail) => post({ type: 'data-loaded', id, detail }),
         onProgress: (progress) => post({ type: 'progress', id, progress }),
       });

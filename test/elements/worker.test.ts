@@ -42,6 +42,26 @@ describe('<ml-classifier> in its worker', () => {
     expect(await el.memory()).to.deep.equal({ numTensors: 0, numBytes: 0 });
   });
 
+  it('answers memory() at every moment of a run, while the worker is still starting its backend too', async () => {
+    const el = await create();
+    const samples: number[] = [];
+    const failures: unknown[] = [];
+    let running = true;
+    const polling = (async () => {
+      while (running) {
+        await el.memory().then((m) => samples.push(m.numTensors), (e) => failures.push(e));
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+    })();
+    await el.train(files);
+    running = false;
+    await polling;
+    expect(failures.map(String)).to.deep.equal([]);
+    expect(samples.length).to.be.greaterThan(10);
+    expect(Math.max(...samples)).to.be.at.least((await el.memory()).numTensors);
+    el.remove();
+  });
+
   it('abort during reading rejects with aborted and leaves the worker\'s tensors as they were', async () => {
     const el = await create();
     await el.train(files);
