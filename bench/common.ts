@@ -46,56 +46,65 @@ export function photos(name: string): NamedFile[] {
   return files(name).filter((f) => /\.(jpe?g|png)$/i.test(f.path));
 }
 
-/** What one watched run used. Peaks are sampled every 50 ms and whenever {@link Watch.sample} is called. */
+/** TensorFlow.js memory where a run's model lives: `tf.memory()` in the page, or an element's `memory()` (its worker). */
+export type MemorySource = () => Promise<{ numTensors: number; numBytes: number }>;
+
+/**
+ * What one watched run used. The tfjs peaks are sampled every 50 ms and whenever
+ * {@link Watch.sample} is called; the JS heap is sampled from outside by `bench/run.mjs`.
+ */
 export interface Usage {
-  /** `performance.memory.usedJSHeapSize` (exact with Chromium's `--enable-precise-memory-info`). */
+  /**
+   * Peak of the page's and its workers' used JS heap plus ArrayBuffer backing stores (pixels, the
+   * WASM backend's memory) together (CDP `Runtime.getHeapUsage`), set by `bench/run.mjs`.
+   */
   peakHeapBytes: number;
-  /** `tf.memory().numBytes`. */
+  /** `numBytes` of the memory source. */
   peakTfBytes: number;
   peakTensors: number;
   /** Longest main-thread task; 0 when none reached 50 ms (shorter ones are not reported). */
   longestTaskMs: number;
   /** Tasks of 50 ms or more. */
   longTasks: number;
-  /** `tf.memory().numTensors` before the run, and after it and its clean-up. */
+  /** The memory source's `numTensors` before the run, and after it and its clean-up. */
   tensorsBefore: number;
   tensorsAfter: number;
 }
 
-/** Watches one run: peak JS heap, peak `tf.memory()`, long main-thread tasks, tensors left. */
+/** Watches one run: peak tfjs memory where the model lives, long main-thread tasks, tensors left. */
 export class Watch {
   private usage: Usage = { peakHeapBytes: 0, peakTfBytes: 0, peakTensors: 0, longestTaskMs: 0, longTasks: 0, tensorsBefore: 0, tensorsAfter: 0 };
   private observer = new PerformanceObserver((list) => this.note(list.getEntries()));
   private timer = 0;
 
-  start(): void {
+  constructor(private memory: MemorySource = async () => tf.memory()) {}
+
+  async start(): Promise<void> {
     // Collect first, so a run is not charged with the garbage of the steps before it
     // (gc exists with --js-flags=--expose-gc).
     (globalThis as { gc?: () => void }).gc?.();
-    this.usage.tensorsBefore = tf.memory().numTensors;
+    this.usage.tensorsBefore = (await this.memory()).numTensors;
     this.observer.observe({ type: 'longtask' });
     this.timer = window.setInterval(() => this.sample(), 50);
-    this.sample();
+    await this.sample();
   }
 
-  sample(): void {
-    const heap = (performance as unknown as { memory?: { usedJSHeapSize: number } }).memory?.usedJSHeapSize ?? 0;
-    const memory = tf.memory();
-    this.usage.peakHeapBytes = Math.max(this.usage.peakHeapBytes, heap);
-    this.usage.peakTfBytes = Math.max(this.usage.peakTfBytes, memory.numBytes);
-    this.usage.peakTensors = Math.max(this.usage.peakTensors, memory.numTensors);
+  async sample(): Promise<void> {
+    const { numBytes, numTensors } = await this.memory();
+    this.usage.peakTfBytes = Math.max(this.usage.peakTfBytes, numBytes);
+    this.usage.peakTensors = Math.max(this.usage.peakTensors, numTensors);
   }
 
   /** Stops watching, runs `cleanUp` (freeing what the run kept), then counts the tensors left. */
   async stop(cleanUp: () => void | Promise<void> = () => {}): Promise<Usage> {
-    this.sample();
+    await this.sample();
     // Long-task entries arrive after their task ends: let the last ones through.
     await new Promise((resolve) => setTimeout(resolve, 100));
     this.note(this.observer.takeRecords());
     this.observer.disconnect();
     clearInterval(this.timer);
     await cleanUp();
-    this.usage.tensorsAfter = tf.memory().numTensors;
+    this.usage.tensorsAfter = (await this.memory()).numTensors;
     return this.usage;
   }
 

@@ -177,7 +177,7 @@ async function warmUp(backend: string): Promise<string> {
 /** {@link naiveTrain} on a set's files, watched. */
 async function run(name: string, epochs?: number): Promise<{ wallMs: number; result: NaiveResult; usage: Usage }> {
   const watch = new Watch();
-  watch.start();
+  await watch.start();
   const t = performance.now();
   const result = await naiveTrain(files(name), { modelUrl: MODEL_URL, epochs });
   const wallMs = performance.now() - t;

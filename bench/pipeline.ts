@@ -78,17 +78,20 @@ async function activations(preference: BackendPreference, name: string, count: n
   }
 }
 
-/** A set's files handed to a fresh `<ml-classifier>` (backend `auto`), watched until its `trained` event and its removal. */
-async function run(name: string, epochs?: number): Promise<{ wallMs: number; detail: TrainedDetail; usage: Usage }> {
-  const watch = new Watch();
-  watch.start();
+/**
+ * A set's files handed to a fresh `<ml-classifier>` (backend `auto`, its own worker), watched
+ * until its `trained` event and its removal; tensors and tfjs bytes are the worker's
+ * (`el.memory()`): before the run, at their peak, and after the removal has freed everything.
+ */
+async function run(name: string, epochs?: number): Promise<{ wallMs: number; detail: TrainedDetail; thread: string; usage: Usage }> {
   const el = document.createElement('ml-classifier') as MlClassifier;
+  const watch = new Watch(() => el.memory());
+  await watch.start();
   el.modelUrl = MODEL_URL;
   el.wasmPath = WASM_PATH;
   if (epochs) el.epochs = epochs;
   let phase = '';
   el.addEventListener('progress-changed', (e) => {
-    watch.sample();
     // Phase changes show in the runner's output with BENCH_DEBUG=1.
     if (e.detail.phase !== phase) console.debug(`${name}: ${(phase = e.detail.phase)}`);
   });
@@ -99,12 +102,10 @@ async function run(name: string, epochs?: number): Promise<{ wallMs: number; det
   const t = performance.now();
   const detail = await el.train(files(name));
   const wallMs = end - t;
-  const usage = await watch.stop(async () => {
-    el.remove();
-    // Removal frees the model in a microtask; give it a task.
-    await new Promise((resolve) => setTimeout(resolve));
-  });
-  return { wallMs, detail, usage };
+  const thread = el.thread;
+  // memory() after removal waits for the worker to free everything and answers what is left.
+  const usage = await watch.stop(() => el.remove());
+  return { wallMs, detail, thread, usage };
 }
 
 Object.assign(window, { bench: { environment, takeFiles, warmUp, decode, activations, run } });

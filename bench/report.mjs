@@ -37,7 +37,7 @@ export function decodeSummary(pipeline, naive) {
 }
 
 /** One end-to-end run of the pipeline (`trained` detail) or the naive baseline, in one shape. */
-export function runSummary({ wallMs, detail, result, usage }) {
+export function runSummary({ wallMs, detail, result, thread, usage }) {
   const r = detail ?? result;
   const epochs = detail ? detail.history.loss.length : result.epochs;
   const images = detail ? sum(Object.values(detail.counts).map((c) => c.train + c.validation)) : result.images;
@@ -50,6 +50,7 @@ export function runSummary({ wallMs, detail, result, usage }) {
     readingMsPerImage: r.phaseMs.reading / images,
     validationAccuracy: r.validationAccuracy,
     backend: detail?.backend,
+    thread, // where the pipeline's model ran: worker or main
     usage,
   };
 }
@@ -103,19 +104,23 @@ export function targets(results) {
       pass: signRun.usage.tensorsAfter === signRun.usage.tensorsBefore,
     },
     {
-      name: `${signName}: peak JS heap < 1 GB`,
+      name: `${signName}: peak JS heap (with ArrayBuffers, page and worker) < 1 GB`,
       measured: `${fmt(signRun.usage.peakHeapBytes / MB)} MB`,
       pass: signRun.usage.peakHeapBytes < GB,
     },
-    {
-      name: 'Bundle the page downloads < 260 KB gzipped',
-      measured: bundle.gzipBytes
-        ? `${fmt(bundle.gzipBytes / KB)} KB in ${bundle.files?.length ?? 1} files (entry ml-classifier.js alone ${fmt((bundle.entryGzipBytes ?? bundle.gzipBytes) / KB)} KB; ${bundle.gzipBytes} bytes${bundle.note ? `; ${bundle.note}` : ''})` +
-          (bundle.onDemand?.length ? `, + the selected backend's chunk: ${bundle.onDemand.map((c) => `${c.file.replace(/^ml-classifier-|-[\w-]{8}\.js$/g, '')} ${fmt(c.gzipBytes / KB)} KB`).join(', ')}` : '')
-        : bundle.note,
-      // With the backend chunk this machine runs (wasm), as a page here downloads it.
-      pass: bundle.gzipBytes > 0 && bundle.gzipBytes + (bundle.onDemand?.find((c) => /wasm/.test(c.file))?.gzipBytes ?? 0) < 260 * KB,
-    },
+    (() => {
+      // What a page downloads: the entry, its worker and their shared chunk, plus the one backend
+      // chunk selectBackend imports (WASM without a GPU, as here; WebGL with one).
+      const chunk = (name) => bundle.onDemand?.find((c) => c.file.includes(`tfjs-backend-${name}`))?.gzipBytes ?? 0;
+      const [wasm, webgl] = [bundle.gzipBytes + chunk('wasm'), bundle.gzipBytes + chunk('webgl')];
+      return {
+        name: 'Bundle a page downloads < 260 KB gzipped (no GPU: WASM backend; GPU: WebGL backend)',
+        measured: bundle.gzipBytes
+          ? `${fmt(wasm / KB)} KB without a GPU, ${fmt(webgl / KB)} KB with one (entry, worker and shared chunk ${fmt(bundle.gzipBytes / KB)} KB, of which the entry ${fmt(bundle.entryGzipBytes / KB)} KB; + backend chunk${bundle.note ? `; ${bundle.note}` : ''})`
+          : bundle.note,
+        pass: bundle.gzipBytes > 0 && chunk('wasm') > 0 && chunk('webgl') > 0 && Math.max(wasm, webgl) < 260 * KB,
+      };
+    })(),
   ];
 }
 
@@ -140,7 +145,7 @@ function endToEndRows(set) {
     row('reading, ms per image', p.readingMsPerImage, n.readingMsPerImage),
     row('head, ms per epoch', p.headMsPerEpoch, n.headMsPerEpoch),
     ['validation accuracy', fmt(p.validationAccuracy * 100) + '%', fmt(n.validationAccuracy * 100) + '%', ''],
-    row('peak JS heap (MB)', p.usage.peakHeapBytes / MB, n.usage.peakHeapBytes / MB),
+    row('peak JS heap + ArrayBuffers, page and worker (MB)', p.usage.peakHeapBytes / MB, n.usage.peakHeapBytes / MB),
     row('peak tf.memory() (MB)', p.usage.peakTfBytes / MB, n.usage.peakTfBytes / MB),
     row('peak tf.memory() tensors', p.usage.peakTensors, n.usage.peakTensors, String),
     row('longest main-thread task (ms)', p.usage.longestTaskMs, n.usage.longestTaskMs),
@@ -177,7 +182,7 @@ export function format(results) {
   for (const [key, title] of [['pexel', 'pexel-images'], ['sign', plan.signLimit ? `sign-language subset` : 'sign-language-digits']]) {
     const set = endToEnd[key];
     const reps = set.pipeline.runs.length > 1 ? `; pipeline: best of ${set.pipeline.runs.length}, before and after the naive run` : '';
-    out.push(table([`End to end: ${title} (${set.pipeline.best.images} photos${reps})`, `pipeline (${set.pipeline.best.backend})`, 'naive', 'ratio'], endToEndRows(set)));
+    out.push(table([`End to end: ${title} (${set.pipeline.best.images} photos${reps})`, `pipeline (${set.pipeline.best.backend}, ${set.pipeline.best.thread})`, 'naive', 'ratio'], endToEndRows(set)));
     out.push('');
   }
   out.push('Targets');

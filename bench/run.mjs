@@ -168,6 +168,35 @@ async function handOver(page, name, folder, paths) {
   return call(page, 'takeFiles', name, paths.map((p) => `${top}/${p}`));
 }
 
+/**
+ * `window.bench.run(name)` in a page, with the peak of the page's and its workers' used JS heap and
+ * ArrayBuffers together, sampled from outside every 100 ms (CDP `Runtime.getHeapUsage` on each
+ * target: a page cannot read a worker's heap) into the result's `usage.peakHeapBytes`.
+ */
+async function watchedRun(page, name) {
+  const session = await page.createCDPSession();
+  // The JS heap plus ArrayBuffer backing stores: decoded pixels and the WASM backend's memory live there.
+  const used = (client) => client.send('Runtime.getHeapUsage').then((h) => h.usedSize + h.backingStorageSize, () => 0);
+  let peak = 0;
+  let running = true;
+  const sampling = (async () => {
+    while (running) {
+      const sizes = await Promise.all([session, ...page.workers().map((w) => w.client)].map(used));
+      peak = Math.max(peak, sizes.reduce((a, b) => a + b, 0));
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  })();
+  try {
+    const result = await call(page, 'run', name);
+    result.usage.peakHeapBytes = peak;
+    return result;
+  } finally {
+    running = false;
+    await sampling;
+    await session.detach();
+  }
+}
+
 /** Runs and times one step, with a progress line on stderr. */
 async function step(label, f) {
   const t = Date.now();
@@ -220,7 +249,6 @@ async function main() {
     protocolTimeout: 60 * 60 * 1000, // the full sign-language runs take minutes
     args: [
       ...chromiumArgs,
-      '--enable-precise-memory-info', // exact performance.memory for the heap peaks
       '--js-flags=--expose-gc', // a collection before each watched run
       // Two pages are open; the idle one must not slow the working one's timers.
       '--disable-background-timer-throttling',
@@ -256,9 +284,9 @@ async function main() {
     for (const [name, reps] of [['pexel', plan.pexelReps], ['sign', 1]]) {
       // The pipeline's runs before and after the naive one, so slow spells of a shared machine hit both.
       const pipelineRuns = [];
-      pipelineRuns.push(runSummary(await step(`${name} end to end (pipeline)`, () => call(pipeline, 'run', name))));
-      const naiveRun = await step(`${name} end to end (naive)`, () => call(naive, 'run', name));
-      for (let r = 1; r < reps; r++) pipelineRuns.push(runSummary(await step(`${name} end to end (pipeline, again)`, () => call(pipeline, 'run', name))));
+      pipelineRuns.push(runSummary(await step(`${name} end to end (pipeline)`, () => watchedRun(pipeline, name))));
+      const naiveRun = await step(`${name} end to end (naive)`, () => watchedRun(naive, name));
+      for (let r = 1; r < reps; r++) pipelineRuns.push(runSummary(await step(`${name} end to end (pipeline, again)`, () => watchedRun(pipeline, name))));
       endToEnd[name] = {
         pipeline: { runs: pipelineRuns, best: best(pipelineRuns) },
         naive: { runs: [runSummary(naiveRun)], best: runSummary(naiveRun), backend },
