@@ -256,7 +256,13 @@ export class RemoteTrainer implements TrainerApi {
           reject(error);
         },
       });
-      worker.postMessage({ ...request, id } as WorkerRequest, transfer);
+      try {
+        worker.postMessage({ ...request, id } as WorkerRequest, transfer);
+      } catch (error) {
+        // Not cloneable (DataCloneError): never reaches the worker, so nothing will answer it.
+        this.calls.get(id)?.reject(error);
+        this.calls.delete(id);
+      }
     });
   }
 
@@ -379,12 +385,16 @@ function isTensor(input: unknown): input is tf.Tensor {
  * made here and transferred, or the reason it could not be read.
  */
 async function postable(input: ImageBitmapSource | tf.Tensor3D): Promise<{ image: PostedImage; transfer: Transferable[] }> {
-  if (isTensor(input)) {
-    const data = (await input.data()) as Float32Array | Int32Array | Uint8Array;
-    return { image: { tensor: { shape: [...input.shape], dtype: input.dtype, data } }, transfer: [] };
-  }
-  if (input instanceof Blob || input instanceof ImageBitmap || input instanceof ImageData) return { image: input, transfer: [] };
   try {
+    if (isTensor(input)) {
+      // A disposed tensor throws here: reported as invalid-image, as the in-page Trainer does.
+      const data = (await input.data()) as Float32Array | Int32Array | Uint8Array;
+      return { image: { tensor: { shape: [...input.shape], dtype: input.dtype, data } }, transfer: [] };
+    }
+    // A closed ImageBitmap (0x0, which no open one is) cannot be posted: createImageBitmap below
+    // gives the browser's reason, as decoding it in the page would.
+    const closed = input instanceof ImageBitmap && input.width === 0 && input.height === 0;
+    if (input instanceof Blob || input instanceof ImageData || (input instanceof ImageBitmap && !closed)) return { image: input, transfer: [] };
     const bitmap = await createImageBitmap(input, { imageOrientation: 'from-image' });
     return { image: bitmap, transfer: [bitmap] };
   } catch (error) {

@@ -1,0 +1,63 @@
+import { expect, fixture, oneEvent } from '@open-wc/testing';
+import * as tf from '@tensorflow/tfjs';
+import '../../src/ml-classifier.js';
+import type { MlClassifier, FailedDetail } from '../../src/ml-classifier.js';
+import type { FileWithPath } from '../../src/io/dataset.js';
+import { COLORS, WASM_PATH, isPhoto, sharedFolder } from '../helpers.js';
+
+const TM_URL = '/shared/models/mobilenet_v2_0.35_224_teachable-machine-export/model.json';
+
+/** An element with the Teachable Machine model loaded from `src`, in its worker or (`mainThread`) the page. */
+async function loaded(mainThread: boolean) {
+  const el = document.createElement('ml-classifier');
+  Object.assign(el, { wasmPath: WASM_PATH, mainThread });
+  el.src = TM_URL;
+  const done = oneEvent(el, 'model-loaded');
+  await fixture<MlClassifier>(el);
+  await done;
+  return el;
+}
+
+/** What predict() gives for `input`: the scores by label, or the error's code and message. */
+async function outcome(el: MlClassifier, input: ImageBitmapSource | tf.Tensor3D) {
+  return el.predict(input).then(
+    (p) => ({ scores: Object.fromEntries(p.scores.map((s) => [s.label, s.probability])) as Record<string, number> }),
+    (e) => ({ code: e.code as string, message: e.message as string }),
+  );
+}
+
+let files: FileWithPath[];
+before(async () => (files = await sharedFolder(COLORS)));
+
+describe('edge cases: worker and main thread answer alike', () => {
+  it('a closed ImageBitmap and a disposed tensor: invalid-image with the same message in both, and failed names the source', async () => {
+    const worker = await loaded(false);
+    const page = await loaded(true);
+    expect([worker.thread, page.thread]).to.deep.equal(['worker', 'main']);
+    const photo = files.find((f) => isPhoto(f.path))!.file;
+    const results = [];
+    for (const el of [worker, page]) {
+      const failed: FailedDetail[] = [];
+      el.addEventListener('failed', (e) => failed.push(e.detail));
+      const memory = await el.memory();
+      const bitmap = await createImageBitmap(photo);
+      bitmap.close();
+      const tensor = tf.zeros([8, 8, 3]) as tf.Tensor3D;
+      tensor.dispose();
+      const closed = await outcome(el, bitmap);
+      const disposed = await outcome(el, tensor);
+      results.push({ closed, disposed, sources: failed.map((f) => f.source) });
+      // Nothing left behind where the model runs, and the element still predicts.
+      expect(await el.memory()).to.deep.equal(memory);
+      expect(Object.keys(((await outcome(el, photo)) as { scores: object }).scores)).to.have.length(18);
+    }
+    const [w, p] = results;
+    expect(p.closed).to.deep.include({ code: 'invalid-image' });
+    expect((p.closed as { message: string }).message).to.match(/^Could not read the image ImageBitmap: the browser could not decode it/);
+    expect(p.disposed).to.deep.equal({ code: 'invalid-image', message: 'Could not read the image Tensor: Tensor is disposed.' });
+    expect(w).to.deep.equal(p);
+    expect(w.sources).to.deep.equal(['ImageBitmap', 'Tensor']);
+    worker.remove();
+    page.remove();
+  });
+});
