@@ -204,10 +204,17 @@ const DELIMITERS = [',', ';', '\t'];
 async function readLabelFile(entry: Entry): Promise<LabelRow[]> {
   const text = await entry.file.text();
   const firstLine = text.split(/\r?\n/, 1)[0].replace(/"[^"]*"/g, ''); // quoted commas do not count
-  const delimiter = DELIMITERS.reduce((best, d) => (firstLine.split(d).length > firstLine.split(best).length ? d : best));
+  // A .tsv is tab-separated whatever its first file name holds (`a, b.jpg<TAB>cat`).
+  const delimiter = /\.tsv$/i.test(entry.path) ? '\t' : DELIMITERS.reduce((best, d) => (firstLine.split(d).length > firstLine.split(best).length ? d : best));
+  let next = 1;
   const rows = dsvFormat(delimiter)
-    .parseRows(text)
-    .map((fields, i) => ({ fields: fields.map((f) => f.trim()), line: i + 1 }))
+    .parseRows(unpadQuotes(text, delimiter))
+    .map((fields) => {
+      const line = next;
+      // A quoted field's own line breaks move the next row down too.
+      next += 1 + fields.reduce((n, f) => n + (f.match(/\r\n|\r|\n/g)?.length ?? 0), 0);
+      return { fields: fields.map((f) => f.trim()), line };
+    })
     .filter(({ fields }) => fields.some((f) => f !== ''));
   const header = rows[0] && /^(file|file ?name|path|image|name)$/i.test(rows[0].fields[0]) ? 1 : 0;
   return rows.slice(header).map(({ fields, line }) => ({
@@ -217,6 +224,39 @@ async function readLabelFile(entry: Entry): Promise<LabelRow[]> {
     source: entry.parts.at(-1)!,
     line,
   }));
+}
+
+/**
+ * `text` without the blanks around quoted fields (`a.jpg, "big cat"`, as hand-written CSVs have),
+ * which d3-dsv would otherwise keep, quotes and all, splitting the field at a quoted delimiter.
+ * Only blanks between a delimiter (or line break) and a quote, or a quote and the next one, go.
+ */
+function unpadQuotes(text: string, delimiter: string): string {
+  const blank = (c: string | undefined) => c !== delimiter && (c === ' ' || c === '\t');
+  const breaks = (c: string | undefined) => c === undefined || c === delimiter || c === '\n' || c === '\r';
+  let out = '';
+  let fieldStart = 0; // where the current field starts in `out`
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      out += c;
+      if (c === '"' && text[i + 1] === '"') out += text[++i];
+      else if (c === '"') {
+        quoted = false;
+        let j = i + 1;
+        while (blank(text[j])) j++;
+        if (breaks(text[j])) i = j - 1;
+      }
+    } else if (c === '"' && [...out.slice(fieldStart)].every(blank)) {
+      out = out.slice(0, fieldStart) + c;
+      quoted = true;
+    } else {
+      out += c;
+      if (c === delimiter || c === '\n' || c === '\r') fieldStart = out.length;
+    }
+  }
+  return out;
 }
 
 function splitOf(folder: string): Split | undefined {
