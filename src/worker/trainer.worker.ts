@@ -54,9 +54,11 @@ function trainOptions({ fileLabels, ...options }: PostedTrainOptions): TrainerOp
 
 /** Classifies a posted image, freeing what was made for it (the tensor, the bitmap copy). */
 async function predict(input: PostedImage, source: string) {
+  // Before a tensor is made: without a model there may be no backend yet (they load lazily), and
+  // tf.tensor() would fail with "No backend found in registry." instead.
+  if (trainer.labels.length === 0) throw errors.notTrained();
   if ('unreadable' in input) {
-    // Refused by createImageBitmap in the page: the same checks and message as decoding it here.
-    if (trainer.labels.length === 0) throw errors.notTrained();
+    // Refused by createImageBitmap in the page: the same message as decoding it here.
     throw errors.invalidImage(source, decodeFailureReason(new DOMException(input.unreadable.message, input.unreadable.name)));
   }
   if ('tensor' in input) {

@@ -3,7 +3,9 @@ import * as tf from '@tensorflow/tfjs';
 import '../../src/ml-classifier.js';
 import type { MlClassifier, FailedDetail } from '../../src/ml-classifier.js';
 import type { FileWithPath } from '../../src/io/dataset.js';
-import { COLORS, WASM_PATH, isPhoto, sharedFolder } from '../helpers.js';
+import { errors } from '../../src/core/errors.js';
+import { RemoteTrainer } from '../../src/worker/remote-trainer.js';
+import { COLORS, MODEL_URL, WASM_PATH, isPhoto, sharedFolder } from '../helpers.js';
 
 const TM_URL = '/shared/models/mobilenet_v2_0.35_224_teachable-machine-export/model.json';
 
@@ -59,5 +61,22 @@ describe('edge cases: worker and main thread answer alike', () => {
     expect(w.sources).to.deep.equal(['ImageBitmap', 'Tensor']);
     worker.remove();
     page.remove();
+  });
+});
+
+describe('edge cases: the built worker before any backend', () => {
+  it('predict() with a tensor after a run was refused before choosing a backend: not-trained (dist/trainer.worker.js, backends imported lazily)', async () => {
+    // The dev server maps tfjs-core to the full tfjs, whose backends register on import; the built
+    // worker (npm run build, run by npm test first) has none until a run selects one.
+    const remote = new RemoteTrainer('/dist/trainer.worker.js');
+    const red = files.filter((f) => f.path.includes('/red/'));
+    const run = await remote.train(red, { modelUrl: MODEL_URL, wasmPath: WASM_PATH }).catch((e) => e.code);
+    const tensor = tf.fill([16, 16, 3], 200) as tf.Tensor3D;
+    const error = await remote.predict(tensor).catch((e) => e);
+    tensor.dispose();
+    expect(run).to.equal('too-few-labels');
+    expect([error.code, error.message]).to.deep.equal(['not-trained', errors.notTrained().message]);
+    expect(await remote.memory()).to.deep.equal({ numTensors: 0, numBytes: 0 });
+    remote.dispose();
   });
 });
