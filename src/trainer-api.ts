@@ -54,3 +54,12 @@ export function describeInput(input: unknown): string {
   if (typeof HTMLImageElement !== 'undefined' && input instanceof HTMLImageElement) return input.currentSrc || input.src || 'img';
   return (input as object)?.constructor?.name ?? 'image';
 }
+
+/**
+ * A tfjs tensor, recognised without importing tfjs: also one of another TensorFlow.js copy (a page
+ * with its own tfjs beside the bundle), which `instanceof tf.Tensor` would not recognise.
+ */
+export function isTensor(input: unknown): input is tf.Tensor {
+  const t = input as Partial<tf.Tensor> | null;
+  return typeof t === 'object' && t !== null && Array.isArray(t.shape) && typeof t.dtype === 'string' && typeof t.data === 'function';
+}

@@ -7,7 +7,7 @@ import { confusionMatrix } from './core/metrics.js';
 import { loadModelWithMetadata, modelFiles, modelMetadata, type ModelMetadata } from './core/model-io.js';
 import { countLabels, organizeFiles, type Dataset, type Example, type FileWithPath, type LabelCounts, type OrganizeOptions, type SkippedFile } from './io/dataset.js';
 import { decodeFailureReason, decodeImage } from './io/decode.js';
-import { describeInput, type MemoryInfo, type TrainerApi, type TrainHooks } from './trainer-api.js';
+import { describeInput, isTensor, type MemoryInfo, type TrainerApi, type TrainHooks } from './trainer-api.js';
 
 export { describeInput };
 
@@ -266,7 +266,7 @@ export class Trainer implements TrainerApi {
     if (!classifier?.trained) throw errors.notTrained();
     let image: ImageData;
     try {
-      image = await decodeImage(input instanceof tf.Tensor ? await tensorPixels(input) : input);
+      image = await decodeImage(isTensor(input) ? await tensorPixels(input) : input);
     } catch (cause) {
       throw errors.invalidImage(source, decodeFailureReason(cause));
     }

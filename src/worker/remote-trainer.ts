@@ -5,7 +5,7 @@ import { ClassifierError, errors } from '../core/errors.js';
 import { nextTask } from '../core/next-task.js';
 import type { ModelMetadata } from '../core/model-io.js';
 import type { FileWithPath } from '../io/dataset.js';
-import { describeInput, type MemoryInfo, type TrainerApi, type TrainHooks } from '../trainer-api.js';
+import { describeInput, isTensor, type MemoryInfo, type TrainerApi, type TrainHooks } from '../trainer-api.js';
 import type { DataLoadedDetail, PredictedDetail, Progress, TrainedDetail, TrainerOptions } from '../trainer.js';
 import type { PostedImage, PostedTrainOptions, WorkerMessage, WorkerRequest, WorkerResults } from './protocol.js';
 
@@ -371,12 +371,6 @@ function ruleAnswers(files: FileWithPath[], rule: (fileName: string) => string):
     }
   }
   return answers;
-}
-
-/** A tfjs tensor, recognised without importing tfjs. */
-function isTensor(input: unknown): input is tf.Tensor {
-  const t = input as Partial<tf.Tensor> | null;
-  return typeof t === 'object' && t !== null && Array.isArray(t.shape) && typeof t.dtype === 'string' && typeof t.data === 'function';
 }
 
 /**

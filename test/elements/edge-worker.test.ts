@@ -62,6 +62,30 @@ describe('edge cases: worker and main thread answer alike', () => {
     worker.remove();
     page.remove();
   });
+
+  it('a tensor of another TensorFlow.js copy (a page with its own tfjs beside the bundle): the same scores (1e-5) as this copy\'s, in both', async () => {
+    const photo = files.find((f) => isPhoto(f.path))!.file;
+    const own = tf.browser.fromPixels(await createImageBitmap(photo)) as tf.Tensor3D;
+    // What another copy's tensor is to this one: same shape, dtype and data(), another class.
+    class Tensor {
+      constructor(readonly shape: number[], readonly dtype: string, readonly rank: number, private readonly values: Promise<tf.TypedArray>) {}
+      data() {
+        return this.values;
+      }
+      dispose() {}
+    }
+    const foreign = new Tensor([...own.shape], own.dtype, own.rank, own.data()) as unknown as tf.Tensor3D;
+    const results: Record<string, unknown> = {};
+    for (const mainThread of [false, true]) {
+      const el = await loaded(mainThread);
+      const a = await outcome(el, own);
+      const b = await outcome(el, foreign);
+      results[el.thread] = 'scores' in b ? Object.entries(b.scores).every(([label, p]) => Math.abs(p - (a as { scores: Record<string, number> }).scores[label]) < 1e-5) : b;
+      el.remove();
+    }
+    own.dispose();
+    expect(results).to.deep.equal({ worker: true, main: true });
+  });
 });
 
 describe('edge cases: the built worker before any backend', () => {
