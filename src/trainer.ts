@@ -256,7 +256,9 @@ export class Trainer implements TrainerApi {
    *
    * @param input a `File`/`Blob`, any `ImageBitmapSource`, or a `[h, w, 3]` tensor with values
    *   0-255 (`[h, w, 4]` is taken without its alpha channel); all decoded like the training images
-   *   (EXIF orientation, white background, center square drawn at 224x224).
+   *   (EXIF orientation, white background, center square drawn at 224x224). A JPEG `File`/`Blob`
+   *   is decoded at reduced size exactly as in training; the same photo as an `<img>` was decoded
+   *   by the browser at full size, so its pixels, and its scores, can differ slightly.
    * @throws ClassifierError `not-trained`, or `invalid-image` when a file cannot be decoded.
    */
   async predict(input: ImageBitmapSource | tf.Tensor3D, source = describeInput(input)): Promise<PredictedDetail> {
