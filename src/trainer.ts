@@ -282,7 +282,7 @@ export class Trainer implements TrainerApi {
    * Saves the last trained (or loaded) model as one tfjs layers model, base and head joined.
    *
    * @param destination a TensorFlow.js save URL such as `indexeddb://name` (the metadata travels
-   *   inside `model.json`), or undefined to only build the files.
+   *   inside `model.json`; resolves once the write has committed), or undefined to only build the files.
    * @returns `model.json`, `weights.bin` and `metadata.json` (see `modelFiles`).
    * @throws ClassifierError `not-trained`; the storage's own error when it refuses (quota).
    */
@@ -293,6 +293,10 @@ export class Trainer implements TrainerApi {
     const model = classifier.toModel();
     const files = await modelFiles(model, metadata);
     if (destination) await model.save(destination);
+    // tfjs resolves an indexeddb:// save on the write request's success, before its transaction
+    // commits: a reload or an ended worker meanwhile loses it. A read opens a transaction that
+    // IndexedDB starts only after the write's has committed.
+    if (destination?.startsWith('indexeddb://')) await tf.io.getLoadHandlers(destination)[0]?.load?.();
     return files;
   }
 

@@ -286,7 +286,7 @@ export class RemoteTrainer implements TrainerApi {
         : new Worker(new URL('./trainer.worker.js', import.meta.url), { type: 'module' });
     } catch (error) {
       // Refused at once: no Worker here, or a Content-Security-Policy that forbids it.
-      throw new Error(`The training worker could not start: ${error instanceof Error ? error.message : String(error)}.`);
+      throw new Error(`The training worker could not start: ${(error instanceof Error ? error.message : String(error)).replace(/\.$/, '')}.`);
     }
     await new Promise<void>((resolve, reject) => {
       const cleanup = () => {
@@ -304,7 +304,8 @@ export class RemoteTrainer implements TrainerApi {
         cleanup();
         resolve();
       };
-      const onError = (event: Event) => fail((event as ErrorEvent).message || 'its script failed to load or run');
+      // A refusal by the page's Content-Security-Policy looks the same as a failed load here.
+      const onError = (event: Event) => fail((event as ErrorEvent).message || "its script failed to load or run, or the page's Content-Security-Policy (worker-src) refused it");
       const timer = setTimeout(() => fail(`no answer within ${this.startTimeoutMs / 1000} s`), this.startTimeoutMs);
       worker.addEventListener('message', onMessage);
       worker.addEventListener('error', onError);

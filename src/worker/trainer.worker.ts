@@ -108,7 +108,7 @@ function handle(request: WorkerRequest): void {
     case 'predict':
       return answer(request.id, predict(request.input, request.source));
     case 'save':
-      return answer(request.id, save(request.destination));
+      return answer(request.id, trainer.save(request.destination));
     case 'memory':
       return answer(request.id, trainer.memory());
     case 'dispose': {
@@ -117,17 +117,6 @@ function handle(request: WorkerRequest): void {
       return answer(request.id, Promise.allSettled(pending).then(() => trainer.memory()));
     }
   }
-}
-
-/**
- * Saves, and for `indexeddb://` waits until the write has committed: tfjs resolves on the write
- * request's success, before its transaction commits, and a worker ended meanwhile (`dispose`) would
- * lose it. Reading the model back opens a transaction that IndexedDB starts only after the write's.
- */
-async function save(destination?: string): Promise<File[]> {
-  const files = await trainer.save(destination);
-  if (destination?.startsWith('indexeddb://')) await tf.io.getLoadHandlers(destination)[0]?.load?.();
-  return files;
 }
 
 scope.addEventListener('message', (event: MessageEvent<WorkerRequest>) => handle(event.data));
