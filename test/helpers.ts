@@ -59,3 +59,26 @@ export async function settledTensorCount(): Promise<number> {
   await new Promise((resolve) => setTimeout(resolve));
   return tensorCount();
 }
+
+/**
+ * The same picture as each kind `predict()` takes besides the file itself: an `<img>` (object URL),
+ * a `<canvas>`, its `ImageData`, an `ImageBitmap` and a `[h, w, 3]` tensor. `release()` frees them.
+ */
+export async function imageInputs(file: File) {
+  const img = new Image();
+  img.src = URL.createObjectURL(file);
+  await img.decode();
+  const canvas = document.createElement('canvas');
+  [canvas.width, canvas.height] = [img.naturalWidth, img.naturalHeight];
+  const context = canvas.getContext('2d')!;
+  context.drawImage(img, 0, 0);
+  const pixels = context.getImageData(0, 0, canvas.width, canvas.height);
+  const bitmap = await createImageBitmap(file);
+  const tensor = tf.browser.fromPixels(canvas);
+  const release = () => {
+    tensor.dispose();
+    bitmap.close();
+    URL.revokeObjectURL(img.src);
+  };
+  return { img, canvas, pixels, bitmap, tensor, release };
+}

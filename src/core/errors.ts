@@ -83,7 +83,11 @@ export const errors = {
     return new ClassifierError('camera-unavailable', `Could not start the camera: ${why}`, { cause });
   },
   invalidOption: (name: string, value: unknown, expected: string) =>
-    new ClassifierError('invalid-option', `The option ${name} is ${typeof value === 'string' ? JSON.stringify(value) : String(value)}; it must be ${expected}.`),
+    new ClassifierError(
+      'invalid-option',
+      // NaN: an attribute such as epochs="abc", which the element's number conversion turned into NaN.
+      `The option ${name} is ${Number.isNaN(value) ? 'not a number' : typeof value === 'string' ? JSON.stringify(value) : String(value)}; it must be ${expected}.`,
+    ),
   invalidImage: (source: string, cause: unknown) =>
     new ClassifierError('invalid-image', `Could not read the image ${source}: ${reason(cause)}`, { cause }),
 };

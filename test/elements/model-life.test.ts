@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import '../../src/ml-classifier.js';
 import type { MlClassifier, PredictedDetail, TrainedDetail } from '../../src/ml-classifier.js';
 import type { FileWithPath } from '../../src/io/dataset.js';
-import { COLORS, MODEL_URL, WASM_PATH, isPhoto, listShared, sharedFile, sharedFolder } from '../helpers.js';
+import { COLORS, MODEL_URL, WASM_PATH, imageInputs, isPhoto, listShared, sharedFile, sharedFolder } from '../helpers.js';
 
 /** Each element's worker, once removed: what it reported after freeing everything, before it ended. */
 const freedAfterRemoval = async (...els: MlClassifier[]) => {
@@ -193,16 +193,7 @@ describe('<ml-classifier>: saving and loading', () => {
     // An opaque PNG, decoded exactly the same way by every path.
     const path = (await listShared(COLORS)).filter((p) => p.endsWith('.png'))[0];
     const file = await sharedFile(`${COLORS}/${path}`);
-    const img = new Image();
-    img.src = URL.createObjectURL(file);
-    await img.decode();
-    const canvas = document.createElement('canvas');
-    [canvas.width, canvas.height] = [img.naturalWidth, img.naturalHeight];
-    const context = canvas.getContext('2d')!;
-    context.drawImage(img, 0, 0);
-    const bitmap = await createImageBitmap(file);
-    const pixels = context.getImageData(0, 0, canvas.width, canvas.height);
-    const tensor = tf.browser.fromPixels(canvas);
+    const { img, canvas, pixels, bitmap, tensor, release } = await imageInputs(file);
     const start = await el.memory();
     const results = [];
     for (const input of [file, img, canvas, bitmap, pixels, tensor]) results.push(await el.predict(input));
@@ -214,8 +205,7 @@ describe('<ml-classifier>: saving and loading', () => {
       r.scores.forEach((s) => expect(s.probability).to.be.closeTo(reference.find((x) => x.label === s.label)!.probability, 1e-5));
     }
     expect(results.map((r) => r.source)).to.deep.equal([file.name, img.src, 'HTMLCanvasElement', 'ImageBitmap', 'ImageData', 'Tensor']);
-    tensor.dispose();
-    URL.revokeObjectURL(img.src);
+    release();
     el.remove();
   });
 

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import '../../src/ml-classifier.js';
 import type { MlClassifier, PredictedDetail } from '../../src/ml-classifier.js';
 import type { FileWithPath } from '../../src/io/dataset.js';
-import { COLORS, MODEL_URL, WASM_PATH, isPhoto, listShared, sharedFile, sharedFolder, tensorCount } from '../helpers.js';
+import { COLORS, MODEL_URL, WASM_PATH, imageInputs, isPhoto, listShared, sharedFile, sharedFolder, tensorCount } from '../helpers.js';
 
 const create = (props: Partial<MlClassifier> = {}) => {
   const el = document.createElement('ml-classifier');
@@ -90,16 +90,7 @@ describe('<ml-classifier> in its worker', () => {
     const el = await create({ pooling: 'average' });
     await el.train(files);
     const file = files.find((f) => isPhoto(f.path))!.file;
-    const img = new Image();
-    img.src = URL.createObjectURL(file);
-    await img.decode();
-    const canvas = document.createElement('canvas');
-    [canvas.width, canvas.height] = [img.naturalWidth, img.naturalHeight];
-    const context = canvas.getContext('2d')!;
-    context.drawImage(img, 0, 0);
-    const pixels = context.getImageData(0, 0, canvas.width, canvas.height);
-    const bitmap = await createImageBitmap(file);
-    const tensor = tf.browser.fromPixels(canvas);
+    const { img, canvas, pixels, bitmap, tensor, release } = await imageInputs(file);
     const memory = await el.memory();
     const results: PredictedDetail[] = [];
     for (const input of [file, img, canvas, pixels, bitmap, tensor]) results.push(await el.predict(input));
@@ -115,9 +106,7 @@ describe('<ml-classifier> in its worker', () => {
     expect(pixels.data.length).to.equal(canvas.width * canvas.height * 4);
     expect(tensor.isDisposed).to.equal(false);
     expect(await el.memory()).to.deep.equal(memory);
-    tensor.dispose();
-    bitmap.close();
-    URL.revokeObjectURL(img.src);
+    release();
     el.remove();
   });
 
