@@ -37,7 +37,7 @@ export function decodeSummary(pipeline, naive) {
 }
 
 /** One end-to-end run of the pipeline (`trained` detail) or the naive baseline, in one shape. */
-export function runSummary({ wallMs, detail, result, thread, usage }) {
+export function runSummary({ wallMs, firstRenderMs, detail, result, thread, usage }) {
   const r = detail ?? result;
   const epochs = detail ? detail.history.loss.length : result.epochs;
   const images = detail ? sum(Object.values(detail.counts).map((c) => c.train + c.validation)) : result.images;
@@ -51,6 +51,7 @@ export function runSummary({ wallMs, detail, result, thread, usage }) {
     validationAccuracy: r.validationAccuracy,
     backend: detail?.backend,
     thread, // where the pipeline's model ran: worker or main
+    firstRenderMs, // the pipeline's element added → first render, before the run
     usage,
   };
 }
@@ -151,6 +152,7 @@ function endToEndRows(set) {
     row('longest main-thread task (ms)', p.usage.longestTaskMs, n.usage.longestTaskMs),
     row('main-thread tasks ≥ 50 ms', p.usage.longTasks, n.usage.longTasks, String),
     ['tensors before → after', `${p.usage.tensorsBefore} → ${p.usage.tensorsAfter}`, `${n.usage.tensorsBefore} → ${n.usage.tensorsAfter}`, ''],
+    ['element added → first render, before the run (ms)', fmt(p.firstRenderMs), '-', ''],
   ];
 }
 
