@@ -76,7 +76,10 @@ export function targets(results) {
   const signRun = sign.pipeline.best;
   const speedup = pexel.naive.best.wallMs / pexel.pipeline.best.wallMs;
   const activationRatio = same ? same.pipelineMsPerImage / same.bareMsPerImage : NaN;
-  const autoRatio = auto && fastest ? auto.pipelineMsPerImage / fastest.pipelineMsPerImage : NaN;
+  // The backend auto picks, measured in its own interleaved step, against the fastest: steps run
+  // one after another, and between steps this machine drifts more than 10% (the auto step's bare
+  // predict too), so auto's own step is shown but not compared across steps.
+  const autoRatio = same && fastest ? same.pipelineMsPerImage / fastest.pipelineMsPerImage : NaN;
   const signName = plan.signLimit ? `sign-language subset (${signRun.images} photos; full run: all 2,062)` : `all ${signRun.images} sign-language photos`;
   return [
     {
@@ -91,7 +94,7 @@ export function targets(results) {
     },
     {
       name: `auto backend (→ ${auto?.backend ?? '?'}) ≤ 1.1x the fastest (${fastest?.preference ?? '?'})`,
-      measured: `${ratio(autoRatio)} (${fmt(auto?.pipelineMsPerImage)} vs ${fmt(fastest?.pipelineMsPerImage)} ms/image)`,
+      measured: `${ratio(autoRatio)} (${same?.preference} ${fmt(same?.pipelineMsPerImage)} vs ${fmt(fastest?.pipelineMsPerImage)} ms/image; auto's own step ${fmt(auto?.pipelineMsPerImage)}, bare predict ${fmt(auto?.bareMsPerImage)} there)`,
       pass: autoRatio <= 1.1,
     },
     {
