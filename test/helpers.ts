@@ -8,6 +8,9 @@ export const MODEL_URL = '/shared/models/mobilenet_v1_0.25_224/model.json';
 export const WASM_PATH = '/node_modules/@tensorflow/tfjs-backend-wasm/dist/';
 export const COLORS = 'datasets/dataset-tutorial-for-image-classification/colors';
 export const PEXELS = 'datasets/dataset-tutorial-for-image-classification/pexel-images';
+export const SIGNS = 'datasets/sign-language-digits';
+/** The last folder of a `../shared` path: the top folder of the paths a folder pick gives. */
+export const folderName = (folder: string) => folder.split('/').at(-1)!;
 
 /** Paths of the files under `../shared/<folder>`, relative to it, sorted. */
 export async function listShared(folder: string): Promise<string[]> {
@@ -81,4 +84,13 @@ export async function imageInputs(file: File) {
     URL.revokeObjectURL(img.src);
   };
   return { img, canvas, pixels, bitmap, tensor, release };
+}
+
+/** Label names of files picked from a `[<split>/]<label>/<file>` folder: each photo's parent folder, sorted. */
+export const labelsIn = (files: { path: string }[]) => [...new Set(files.filter((f) => isPhoto(f.path)).map((f) => f.path.split('/').at(-2)!))].sort();
+
+/** The last validation photo (`validation/<label>/<file>`) of files picked from a folder, with its label and file name. */
+export function validationPhoto(files: FileWithPath[]): { file: File; label: string; name: string } {
+  const { file, path } = files.filter((f) => isPhoto(f.path) && f.path.split('/').at(-3) === 'validation').at(-1)!;
+  return { file, label: path.split('/').at(-2)!, name: path.split('/').at(-1)! };
 }

@@ -3,11 +3,12 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import '../../src/ml-classifier.js';
 import type { MlClassifier } from '../../src/ml-classifier.js';
 import type { PredictedEvent, TrainedEvent } from '../../src/events.js';
-import { MODEL_URL, PEXELS, WASM_PATH, isPhoto, listShared, splitCounts } from '../helpers.js';
+import { DEFAULT_TRAIN_OPTIONS } from '../../src/core/classifier.js';
+import { MODEL_URL, PEXELS, WASM_PATH, folderName, isPhoto, listShared, splitCounts } from '../helpers.js';
 
 /**
- * The main job, through the element's real folder input: the pexel photos (2-36 megapixels,
- * `training/` and `validation/`, three labels) are chosen as a folder, as a user would.
+ * The main job, through the element's real folder input: the pexel photos (large stock photos in
+ * `training/` and `validation/` label folders) are chosen as a folder, as a user would.
  */
 describe('end to end: pexel-images folder through the folder input', () => {
   it('trains to >= 80% validation accuracy and classifies the validation photos', async () => {
@@ -23,11 +24,11 @@ describe('end to end: pexel-images folder through the folder input', () => {
     expect(detail.labels).to.deep.equal([...new Set(photos.map(([, label]) => label))].sort());
     expect(detail.counts).to.deep.equal(splitCounts(listing));
     expect(detail.validationAccuracy).to.be.at.least(0.8);
-    expect(detail.history.loss).to.have.length(20);
+    expect(detail.history.loss).to.have.length(DEFAULT_TRAIN_OPTIONS.epochs);
     // Trained off the main thread, in the element's worker, where the model now lives.
     expect(el.thread).to.equal('worker');
     expect((await el.memory()).numTensors).to.be.greaterThan(50);
-    expect(detail.skipped).to.deep.equal(listing.filter((p) => !isPhoto(p)).map((p) => ({ path: `pexel-images/${p}`, reason: 'not an image file' })));
+    expect(detail.skipped).to.deep.equal(listing.filter((p) => !isPhoto(p)).map((p) => ({ path: `${folderName(PEXELS)}/${p}`, reason: 'not an image file' })));
     await el.updateComplete;
     const shownAccuracy = new Intl.NumberFormat(undefined, { style: 'percent', maximumFractionDigits: 1 }).format(detail.validationAccuracy!);
     expect(el.shadowRoot!.querySelector('[part~="results"]')!.textContent).to.contain(`validation accuracy ${shownAccuracy}`);

@@ -3,15 +3,13 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import '../../src/ml-classifier.js';
 import type { MlClassifier, TrainedEvent } from '../../src/ml-classifier.js';
 import { DEFAULT_ORGANIZE_OPTIONS } from '../../src/io/dataset.js';
-import { MODEL_URL, WASM_PATH, isPhoto, listShared } from '../helpers.js';
-
-const SIGNS = 'datasets/sign-language-digits';
+import { MODEL_URL, SIGNS, WASM_PATH, folderName, isPhoto, listShared } from '../helpers.js';
 
 /**
- * All 2,062 sign-language photos (10 labels, no split, a few EXIF-rotated), chosen as one folder:
- * an automatic stratified split, then training, with memory back where it started.
+ * Every sign-language photo (one folder per label, no split, a few EXIF-rotated), chosen as one
+ * folder: an automatic stratified split, then training, with memory back where it started.
  */
-describe('end to end: sign-language-digits (2,062 photos) through the folder input', () => {
+describe('end to end: the whole sign-language-digits folder through the folder input', () => {
   it('trains with an automatic split to far above chance and frees every tensor', async () => {
     const el = await fixture<MlClassifier>(html`<ml-classifier model-url=${MODEL_URL} wasm-path=${WASM_PATH}></ml-classifier>`);
     const start = await el.memory();
@@ -35,7 +33,7 @@ describe('end to end: sign-language-digits (2,062 photos) through the folder inp
     // The automatic split holds out round(share x n) of each label's photos.
     const share = DEFAULT_ORGANIZE_OPTIONS.validationSplit;
     for (const [label, n] of perLabel) expect(detail.counts[label]).to.deep.equal({ train: n - Math.round(share * n), validation: Math.round(share * n) });
-    expect(detail.skipped).to.deep.equal(listing.filter((p) => !isPhoto(p)).map((p) => ({ path: `sign-language-digits/${p}`, reason: 'not an image file' })));
+    expect(detail.skipped).to.deep.equal(listing.filter((p) => !isPhoto(p)).map((p) => ({ path: `${folderName(SIGNS)}/${p}`, reason: 'not an image file' })));
     expect(detail.validationAccuracy).to.be.greaterThan(0.6);
 
     expect(el.thread).to.equal('worker');

@@ -2,7 +2,7 @@ import { expect, fixture, fixtureCleanup, html, oneEvent } from '@open-wc/testin
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/ml-classifier.js';
 import type { DataLoadedEvent, MlClassifier, Progress } from '../../src/ml-classifier.js';
-import { COLORS, MODEL_URL, WASM_PATH, isPhoto, sharedFolder, splitCounts } from '../helpers.js';
+import { COLORS, MODEL_URL, WASM_PATH, isPhoto, sharedFolder, splitCounts, labelsIn, validationPhoto } from '../helpers.js';
 
 const create = () =>
   fixture<MlClassifier>(html`<ml-classifier model-url=${MODEL_URL} wasm-path=${WASM_PATH}></ml-classifier>`);
@@ -98,8 +98,8 @@ describe('<ml-classifier>', () => {
     const { detail } = await trainedEvent;
     expect(returned).to.equal(detail);
 
-    expect((await dataLoaded).detail.labels).to.deep.equal(['blue', 'red']);
-    expect(detail.labels).to.deep.equal(['blue', 'red']);
+    expect((await dataLoaded).detail.labels).to.deep.equal(labelsIn(files));
+    expect(detail.labels).to.deep.equal(labelsIn(files));
     expect(detail.accuracy).to.equal(1);
     expect(detail.validationAccuracy).to.equal(1);
     expect(detail.counts).to.deep.equal(expectedCounts);
@@ -121,11 +121,11 @@ describe('<ml-classifier>', () => {
     expect(el.shadowRoot!.querySelector<HTMLInputElement>('input[name="classify"]')!.accept).to.equal('image/*');
     await expect(el).shadowDom.to.be.accessible();
 
-    const red = files.find((f) => f.path.endsWith('validation/red/red-3.png'))!.file;
+    const photo = validationPhoto(files);
     const predicted = oneEvent(el, 'predicted');
-    const prediction = await el.predict(red);
+    const prediction = await el.predict(photo.file);
     expect((await predicted).detail).to.equal(prediction);
-    expect(prediction).to.include({ source: 'red-3.png', label: 'red' });
+    expect(prediction).to.include({ source: photo.name, label: photo.label });
     expect(prediction.scores.reduce((s, x) => s + x.probability, 0)).to.be.closeTo(1, 1e-5);
     expect(el.thread).to.equal('worker');
     expect((await el.memory()).numTensors).to.be.greaterThan(start.numTensors);
@@ -159,8 +159,8 @@ describe('<ml-classifier>: runs that go wrong', () => {
     expect(el.status).to.equal('trained');
     expect(el.trainedDetail).to.equal(first);
     expect(await el.memory()).to.deep.equal(start);
-    const red = files.find((f) => f.path.endsWith('red-3.png'))!.file;
-    expect((await el.predict(red)).label).to.equal('red');
+    const photo = validationPhoto(files);
+    expect((await el.predict(photo.file)).label).to.equal(photo.label);
   });
 
   it('fails with no-images when no image can be decoded', async () => {

@@ -3,14 +3,13 @@ import * as tf from '@tensorflow/tfjs';
 import '../../src/ml-classifier.js';
 import type { MlClassifier, PredictedDetail, TrainedDetail } from '../../src/ml-classifier.js';
 import type { FileWithPath } from '../../src/io/dataset.js';
-import { COLORS, MODEL_URL, WASM_PATH, imageInputs, isPhoto, listShared, sharedFile, sharedFolder } from '../helpers.js';
+import { COLORS, MODEL_URL, SIGNS, WASM_PATH, imageInputs, isPhoto, listShared, sharedFile, sharedFolder } from '../helpers.js';
 
 /** Each element's worker, once removed: what it reported after freeing everything, before it ended. */
 const freedAfterRemoval = async (...els: MlClassifier[]) => {
   for (const el of els) expect(await el.memory(), `${el.thread}: memory after removal`).to.deep.equal({ numTensors: 0, numBytes: 0 });
 };
 
-const SIGNS = 'datasets/sign-language-digits';
 const TM_EXPORT = '/shared/models/mobilenet_v2_0.35_224_teachable-machine-export';
 
 const create = (attributes = '') => {

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs';
 import '../../src/ml-classifier.js';
 import type { MlClassifier, PredictedDetail } from '../../src/ml-classifier.js';
 import type { FileWithPath } from '../../src/io/dataset.js';
-import { COLORS, MODEL_URL, WASM_PATH, imageInputs, isPhoto, listShared, sharedFile, sharedFolder, tensorCount } from '../helpers.js';
+import { COLORS, MODEL_URL, SIGNS, WASM_PATH, imageInputs, isPhoto, listShared, sharedFile, sharedFolder, tensorCount, labelsIn, validationPhoto } from '../helpers.js';
 
 const create = (props: Partial<MlClassifier> = {}) => {
   const el = document.createElement('ml-classifier');
@@ -23,7 +23,7 @@ describe('<ml-classifier> in its worker', () => {
     expect(before).to.deep.equal({ numTensors: 0, numBytes: 0 }); // no worker yet: nothing allocated
     const detail = await el.train(files);
     expect(el.thread).to.equal('worker');
-    expect(detail.labels).to.deep.equal(['blue', 'red']);
+    expect(detail.labels).to.deep.equal(labelsIn(files));
     expect(detail.validationAccuracy).to.equal(1);
     expect(detail.backend).to.equal('wasm');
     const trained = await el.memory();
@@ -31,8 +31,8 @@ describe('<ml-classifier> in its worker', () => {
     expect(trained.numTensors).to.be.greaterThan(50);
     expect(trained.numBytes).to.be.greaterThan(1_000_000);
     expect(tensorCount()).to.equal(page);
-    const red = files.find((f) => f.path.endsWith('validation/red/red-3.png'))!.file;
-    expect((await el.predict(red)).label).to.equal('red');
+    const photo = validationPhoto(files);
+    expect((await el.predict(photo.file)).label).to.equal(photo.label);
     expect(await el.memory()).to.deep.equal(trained);
     // A second run replaces the model: the worker holds as much as after the first.
     await el.train(files);
@@ -68,8 +68,8 @@ describe('<ml-classifier> in its worker', () => {
     const start = await el.memory();
     // About 50 sign-language photos: reading (batches of 32) lasts long enough for the abort,
     // posted at its start, to reach the worker mid-way.
-    const signs = (await listShared('datasets/sign-language-digits')).filter(isPhoto).filter((_, i) => i % 40 === 0);
-    const many = await Promise.all(signs.map(async (p) => ({ file: await sharedFile(`datasets/sign-language-digits/${p}`), path: `signs/${p}` })));
+    const signs = (await listShared(SIGNS)).filter(isPhoto).filter((_, i) => i % 40 === 0);
+    const many = await Promise.all(signs.map(async (p) => ({ file: await sharedFile(`${SIGNS}/${p}`), path: `signs/${p}` })));
     let readAtAbort = -1;
     el.addEventListener('progress-changed', ({ detail }) => {
       if (detail.phase === 'reading' && readAtAbort < 0) {
@@ -124,7 +124,7 @@ describe('<ml-classifier> in its worker', () => {
     other.src = 'indexeddb://worker-test';
     const loaded = oneEvent(other, 'model-loaded');
     document.body.append(other);
-    expect((await loaded).detail.labels).to.deep.equal(['blue', 'red']);
+    expect((await loaded).detail.labels).to.deep.equal(labelsIn(files));
     expect(other.thread).to.equal('worker');
     const after = await other.predict(photo);
     after.scores.forEach((s) => expect(s.probability).to.be.closeTo(before.scores.find((b) => b.label === s.label)!.probability, 1e-5));
@@ -155,7 +155,7 @@ describe('<ml-classifier> without a worker', () => {
       const page = tensorCount();
       const detail = await el.train(files);
       expect(el.thread).to.equal('main');
-      expect(detail.labels).to.deep.equal(['blue', 'red']);
+      expect(detail.labels).to.deep.equal(labelsIn(files));
       expect(warnings.join()).to.contain('could not start').and.to.contain('main thread');
       // The model lives in the page now: memory() is the page's.
       const { numTensors } = await el.memory();
@@ -170,7 +170,7 @@ describe('<ml-classifier> without a worker', () => {
     expect(forced.hasAttribute('main-thread')).to.equal(false);
     expect(forced.thread).to.equal('main');
     const forcedDetail = await forced.train(files);
-    expect(forcedDetail.labels).to.deep.equal(['blue', 'red']);
+    expect(forcedDetail.labels).to.deep.equal(labelsIn(files));
     expect(forcedDetail.history.loss).to.have.length(2);
     expect(forced.thread).to.equal('main');
     forced.remove();
@@ -192,7 +192,7 @@ describe('<ml-classifier> without a worker', () => {
       const el = await create({ pooling: 'average', epochs: 2 });
       const detail = await el.train(files);
       expect(el.thread).to.equal('main');
-      expect(detail.labels).to.deep.equal(['blue', 'red']);
+      expect(detail.labels).to.deep.equal(labelsIn(files));
       expect(detail.history.loss).to.have.length(2);
       el.remove();
     } finally {
