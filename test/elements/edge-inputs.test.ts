@@ -38,6 +38,13 @@ function spyCamera(opts: { delay?: Promise<void>; deny?: boolean } = {}) {
   };
   return { streams, restore: () => (navigator.mediaDevices.getUserMedia = original) };
 }
+/** Restores getUserMedia, removes the element, then stops any camera track left live, so a failing test leaks no camera. */
+async function releaseCamera(spy: ReturnType<typeof spyCamera>, el: HTMLElement) {
+  spy.restore();
+  el.remove();
+  await sleep(10);
+  spy.streams.forEach((s) => s.getTracks().forEach((t) => t.stop()));
+}
 const live = (streams: MediaStream[]) => streams.flatMap((s) => s.getTracks()).filter((t) => t.readyState === 'live').length;
 
 describe('edge cases: webcam', () => {
@@ -56,10 +63,7 @@ describe('edge cases: webcam', () => {
       expect(spy.streams.length, 'streams opened').to.be.greaterThan(0);
       expect(live(spy.streams), 'camera tracks still live after stop').to.equal(0);
     } finally {
-      spy.restore();
-      el.remove();
-      await sleep(10);
-      spy.streams.forEach((s) => s.getTracks().forEach((t) => t.stop()));
+      await releaseCamera(spy, el);
     }
   });
 
@@ -77,10 +81,7 @@ describe('edge cases: webcam', () => {
       await sleep(300);
       expect(live(spy.streams), 'camera tracks live after the attribute was removed').to.equal(0);
     } finally {
-      spy.restore();
-      el.remove();
-      await sleep(10);
-      spy.streams.forEach((s) => s.getTracks().forEach((t) => t.stop()));
+      await releaseCamera(spy, el);
     }
   });
 
@@ -97,10 +98,7 @@ describe('edge cases: webcam', () => {
       await sleep(300);
       expect(live(spy.streams)).to.equal(0);
     } finally {
-      spy.restore();
-      el.remove();
-      await sleep(10);
-      spy.streams.forEach((s) => s.getTracks().forEach((t) => t.stop()));
+      await releaseCamera(spy, el);
     }
   });
 
