@@ -78,6 +78,59 @@ describe('core: MobileNet with BatchNormalization folded', function () {
     tf.dispose([folded, reference, onCpu]);
   });
 
+  it('gives, for every folded conv, conv + BN of the loaded model on its real input to under 1e-4 (largest diff logged)', () => {
+    const before = tensorCount();
+    const isConv = (layer: tf.layers.Layer) => ['Conv2D', 'DepthwiseConv2D'].includes(layer.getClassName());
+    const inboundOf = (layer: tf.layers.Layer) => layer.inboundNodes[0].inboundLayers;
+    const bns = unfolded.layers.filter((l) => l.getClassName() === 'BatchNormalization');
+    /** conv name → the BN folded into it. */
+    const bnOf = new Map<string, tf.layers.Layer>();
+    for (const bn of bns) {
+      const [conv] = inboundOf(bn);
+      if (isConv(conv)) bnOf.set(conv.name, bn);
+    }
+    // Layer by layer, each output freed once all its consumers in the cut have run: the 81 maps
+    // of the 32 photos held at once would take ~460 MiB.
+    const consumers = new Map<string, number>();
+    for (const layer of unfolded.layers.slice(1)) {
+      for (const from of inboundOf(layer)) consumers.set(from.name, (consumers.get(from.name) ?? 0) + 1);
+    }
+    const outputs = new Map<string, tf.Tensor>([[unfolded.layers[0].name, photos]]);
+    const diffs: { name: string; diff: number; min: number; max: number }[] = [];
+    for (const layer of unfolded.layers.slice(1)) {
+      const inputs = inboundOf(layer).map((from) => outputs.get(from.name)!);
+      const input = inputs.length === 1 ? inputs[0] : inputs;
+      const output = layer.apply(input) as tf.Tensor;
+      const bn = bnOf.get(layer.name);
+      if (bn) {
+        const reference = bn.apply(output) as tf.Tensor;
+        const folded = extractor.model.getLayer(layer.name).apply(input) as tf.Tensor;
+        const [min, max] = tf.tidy(() => [reference.min().dataSync()[0], reference.max().dataSync()[0]]);
+        diffs.push({ name: layer.name, diff: maxAbsDiff(folded, reference), min, max });
+        tf.dispose([reference, folded]);
+      }
+      outputs.set(layer.name, output);
+      for (const from of inboundOf(layer)) {
+        const left = consumers.get(from.name)! - 1;
+        consumers.set(from.name, left);
+        if (left === 0 && outputs.get(from.name) !== photos) outputs.get(from.name)!.dispose();
+      }
+    }
+    tf.dispose([...outputs.values()].filter((t) => t !== photos && !t.isDisposed));
+
+    const worst = diffs.reduce((a, b) => (b.diff > a.diff ? b : a));
+    console.log(
+      `per folded layer on 32 photos (wasm), ${diffs.length} layers: largest max abs diff ${worst.diff.toExponential(2)} ` +
+        `at ${worst.name} (conv + BN values ${worst.min.toFixed(2)}..${worst.max.toFixed(2)})`,
+    );
+    expect(diffs).to.have.length(bns.length);
+    for (const { name, diff } of diffs) {
+      expect(diff, name).to.be.above(0); // really two different computations
+      expect(diff, name).to.be.below(1e-4);
+    }
+    expect(tensorCount()).to.equal(before);
+  });
+
   it('saves and reloads as an ordinary layers model giving the same activations', async () => {
     let artifacts: tf.io.ModelArtifacts | undefined;
     await extractor.model.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
