@@ -61,7 +61,7 @@ async function activations(preference: BackendPreference, name: string, count: n
     await out.data();
     out.dispose();
   };
-  const pipeline = async () => (await classifier.activations(pixels)).dispose();
+  const pipeline = async () => void (await classifier.activations(pixels));
   try {
     const firstMs = await time(pipeline);
     await bare();

@@ -9,7 +9,7 @@ export * from './events.js';
 export * from './trainer.js';
 export type { MemoryInfo, Thread, TrainerApi, TrainHooks } from './trainer-api.js';
 export { RemoteTrainer, WORKER_START_TIMEOUT_MS } from './worker/remote-trainer.js';
-export { Classifier, DEFAULT_TRAIN_OPTIONS, POOLED_TRAIN_DEFAULTS, disposeLayersModel, type EpochLogs, type LabeledActivations, type Prediction, type Score, type TrainingHistory, type TrainingResult, type TrainOptions } from './core/classifier.js';
+export { Classifier, DEFAULT_TRAIN_OPTIONS, POOLED_TRAIN_DEFAULTS, disposeLayersModel, type Activations, type EpochLogs, type LabeledActivations, type Prediction, type Score, type TrainingHistory, type TrainingResult, type TrainOptions } from './core/classifier.js';
 export { ClassifierError, type ClassifierErrorCode } from './core/errors.js';
 export { CUT_LAYER, DEFAULT_MODEL_URL, loadMobileNet, type FeatureExtractor, type Pooling } from './core/feature-extractor.js';
 export { confusionMatrix, perLabelAccuracy } from './core/metrics.js';

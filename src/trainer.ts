@@ -159,7 +159,6 @@ export class Trainer implements TrainerApi {
     const started = performance.now();
     const phaseMs = { 'loading-model': 0, reading: 0, training: 0 } satisfies Record<Phase, number>;
     const report = hooks.onProgress ?? (() => {});
-    let activations: tf.Tensor | undefined;
     // A new base model's classifier replaces the current one only once it has trained, so an
     // aborted or failed run leaves the previous model (trained or loaded) in use.
     let fresh: { classifier: Classifier; loaded: NonNullable<Trainer['loaded']> } | undefined;
@@ -180,7 +179,7 @@ export class Trainer implements TrainerApi {
       const used: Example[] = [];
       const total = dataset.examples.length;
       report({ phase: 'reading', done: 0, total });
-      activations = await classifier.activations(decodeAll(dataset, used, signal), {
+      const activations = await classifier.activations(decodeAll(dataset, used, signal), {
         signal,
         onProgress: (done) => report({ phase: 'reading', done, total }),
       });
@@ -197,55 +196,44 @@ export class Trainer implements TrainerApi {
         const rows = used.flatMap((e, i) => (e.split === split && index.has(e.label) ? [i] : []));
         return {
           rows,
-          activations: tf.gather(activations!, rows),
+          activations: { shape: activations.shape, rows: rows.map((i) => activations.rows[i]) },
           labelIndices: rows.map((i) => index.get(used[i].label)!),
         };
       };
       const train = pick('train');
       const validation = pick('validation');
-      activations.dispose();
-      activations = undefined;
 
       t = performance.now();
       const epochs = options.epochs ?? DEFAULT_TRAIN_OPTIONS.epochs;
       report({ phase: 'training', done: 0, total: epochs });
-      try {
-        const result = await classifier.train(labels, train, validation.labelIndices.length ? validation : null, options, {
-          signal,
-          onEpochEnd: ({ epoch, loss, accuracy, validationLoss, validationAccuracy }) =>
-            report({ phase: 'training', done: epoch, total: epochs, loss, accuracy, validationLoss, validationAccuracy }),
-        });
-        phaseMs.training = performance.now() - t;
-        if (fresh) this.use(fresh.classifier, fresh.loaded, options);
-        fresh = undefined;
-        const predicted = result.validationPredictions ?? [];
-        this.metadata = undefined;
-        return {
-          labels,
-          accuracy: result.accuracy,
-          validationAccuracy: result.validationAccuracy,
-          confusionMatrix: confusionMatrix(labels.length, validation.labelIndices, predicted),
-          validation: validation.rows.map((row, i) => ({ path: used[row].path, label: used[row].label, predicted: labels[predicted[i]] })),
-          counts: countLabels(labels, used.filter((e) => index.has(e.label))),
-          history: result.history,
-          backend: this.loaded!.backend,
-          durationMs: performance.now() - started,
-          phaseMs,
-          skipped: dataset.skipped,
-        };
-      } finally {
-        train.activations.dispose();
-        validation.activations.dispose();
-      }
+      const result = await classifier.train(labels, train, validation.labelIndices.length ? validation : null, options, {
+        signal,
+        onEpochEnd: ({ epoch, loss, accuracy, validationLoss, validationAccuracy }) =>
+          report({ phase: 'training', done: epoch, total: epochs, loss, accuracy, validationLoss, validationAccuracy }),
+      });
+      phaseMs.training = performance.now() - t;
+      if (fresh) this.use(fresh.classifier, fresh.loaded, options);
+      fresh = undefined;
+      const predicted = result.validationPredictions ?? [];
+      this.metadata = undefined;
+      return {
+        labels,
+        accuracy: result.accuracy,
+        validationAccuracy: result.validationAccuracy,
+        confusionMatrix: confusionMatrix(labels.length, validation.labelIndices, predicted),
+        validation: validation.rows.map((row, i) => ({ path: used[row].path, label: used[row].label, predicted: labels[predicted[i]] })),
+        counts: countLabels(labels, used.filter((e) => index.has(e.label))),
+        history: result.history,
+        backend: this.loaded!.backend,
+        durationMs: performance.now() - started,
+        phaseMs,
+        skipped: dataset.skipped,
+      };
     } catch (error) {
-      // A lost context surfaces as an abort; its tensors are garbage, so free them before recovering.
-      activations?.dispose();
-      activations = undefined;
       fresh?.classifier.dispose();
       if (this.lost) throw errors.contextLost(await this.recover(options));
       throw error;
     } finally {
-      activations?.dispose();
       hooks.signal?.removeEventListener('abort', abort);
       this.running = undefined;
     }

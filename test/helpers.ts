@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs';
 import { executeServerCommand } from '@web/test-runner-commands';
+import type { Activations } from '../src/core/classifier.js';
 import type { FileWithPath } from '../src/io/dataset.js';
 
 /** The shared MobileNet copy, served by the test runner from `../shared`. */
@@ -53,6 +54,12 @@ export async function sharedFile(path: string): Promise<File> {
 
 /** `tf.memory().numTensors`, for before/after leak checks. */
 export const tensorCount = () => tf.memory().numTensors;
+
+/** `n` rows of made-up activations of `shape`, every value from `value()` (default: uniform in [-1, 1)). */
+export function activationRows(n: number, shape = [7, 7, 256], value = () => Math.random() * 2 - 1): Activations {
+  const size = shape.reduce((a, b) => a * b, 1);
+  return { shape, rows: Array.from({ length: n }, () => Float32Array.from({ length: size }, value)) };
+}
 
 /**
  * `tensorCount()` once elements removed by the previous test (fixture clean-up) or this one have

@@ -50,13 +50,29 @@ export interface TrainingHistory {
   validationAccuracy?: number[];
 }
 
+/**
+ * Activations of n images held in CPU memory, one Float32Array per image, not as one tensor:
+ * training then moves one batch at a time to the backend. On WebGL a tensor of the whole set
+ * would stay in GPU textures for the whole run (50 KB per image for `[7, 7, 256]`, 103 MB for the
+ * 2,062 sign-language photos), and tfjs has no paging to take them back out.
+ */
+export interface Activations {
+  /** One image's activations: the extractor's `activationShape`, `[7, 7, 256]`, or `[256]` pooled. */
+  shape: number[];
+  /** n flat arrays of `shape`'s size (12,544 or 256 floats), in the order of the images. */
+  rows: Float32Array[];
+}
+
 /** Activations of a set of images with their labels' indices into `Classifier.labels`. */
 export interface LabeledActivations {
-  /** `[n, 7, 7, 256]` (the extractor's `activationShape`), owned by the caller. */
-  activations: tf.Tensor;
-  /** `n` integers in [0, labels.length). */
+  /** n images' activations. */
+  activations: Activations;
+  /** n integers in [0, labels.length), one per row of `activations`. */
   labelIndices: number[];
 }
+
+/** Examples per call when evaluating and predicting over cached activations (13 MB of `[7, 7, 256]` rows). */
+const EVALUATION_BATCH_SIZE = 256;
 
 /** Outcome of {@link Classifier.train}, from the new head run over the activations once training ended. */
 export interface TrainingResult {
@@ -92,8 +108,8 @@ export interface Prediction {
  * activations (flatten → dense `hiddenUnits` relu → dense N softmax; Adam; categorical
  * cross-entropy). No DOM and no Lit, so it runs in a worker as well as on the page.
  *
- * Memory: the classifier owns the extractor and the head; {@link dispose} frees both. Tensors it
- * returns (from {@link activations}) belong to the caller.
+ * Memory: the classifier owns the extractor and the head; {@link dispose} frees both. The
+ * activations it returns are plain arrays, not tensors: there is nothing of them to dispose.
  */
 export class Classifier {
   /** Label names, in the order of the head's outputs. Empty until trained. */
@@ -114,36 +130,41 @@ export class Classifier {
   }
 
   /**
-   * Preprocesses images and runs them through the extractor in batches.
+   * Preprocesses images and runs them through the extractor in batches, reading each batch's
+   * activations back to CPU memory as soon as it is computed.
    *
    * @param images any number of images, of any size; read one batch at a time, so a lazy
    *   (async) iterable keeps only one batch of pixels in memory.
    * @param options `batchSize` images per extractor call (default 32); `onProgress(done)` after
    *   each batch; `signal` aborts between batches.
-   * @returns `[n, ...extractor.activationShape]`, owned by the caller.
+   * @returns one row of `extractor.activationShape` per image, in order (no tensors).
    * @throws ClassifierError `aborted` (nothing leaked).
    */
   async activations(
     images: Iterable<ImageInput> | AsyncIterable<ImageInput>,
     options: { batchSize?: number; onProgress?: (done: number) => void; signal?: AbortSignal } = {},
-  ): Promise<tf.Tensor> {
+  ): Promise<Activations> {
     const batchSize = options.batchSize ?? 32;
-    const parts: tf.Tensor[] = [];
-    let result: tf.Tensor | undefined;
+    const shape = [...this.extractor.activationShape];
+    const size = shape.reduce((a, b) => a * b, 1);
+    const rows: Float32Array[] = [];
     let batch: ImageInput[] = [];
-    let done = 0;
     const floats = batchSize * INPUT_SIZE * INPUT_SIZE * 3;
     if (this.scratch?.length !== floats) this.scratch = new Float32Array(floats);
     const scratch = this.scratch;
     const flush = async () => {
       // Filled and used within one synchronous tidy, so calls can share the buffer.
       const out = tf.tidy(() => this.extractor.activations(preprocessBatch(batch, scratch)));
-      parts.push(out);
-      done += batch.length;
+      let values: Float32Array;
+      try {
+        // Awaited, so the page breathes between batches.
+        values = (await out.data()) as Float32Array;
+      } finally {
+        out.dispose();
+      }
+      for (let i = 0; i < batch.length; i++) rows.push(values.subarray(i * size, (i + 1) * size));
       batch = [];
-      // Let the page breathe between batches and make the tensor materialise before counting it done.
-      await out.data();
-      options.onProgress?.(done);
+      options.onProgress?.(rows.length);
     };
     try {
       for await (const image of images) {
@@ -153,12 +174,9 @@ export class Classifier {
       }
       options.signal?.throwIfAborted();
       if (batch.length > 0) await flush();
-      result = parts.length === 0 ? tf.zeros([0, ...this.extractor.activationShape]) : parts.length === 1 ? parts[0] : tf.concat(parts);
-      return result;
+      return { shape, rows };
     } catch (error) {
       throw options.signal?.aborted ? errors.aborted() : error;
-    } finally {
-      for (const part of parts) if (part !== result) part.dispose();
     }
   }
 
@@ -167,11 +185,13 @@ export class Classifier {
    * new one has finished; an aborted or failed run leaves it untouched.
    *
    * @param labels label names; `labelIndices` index into it. At least two.
-   * @param train training activations `[n, 7, 7, 256]` and their label indices.
-   * @param validation optional validation activations, evaluated after every epoch.
+   * @param train training activations and their label indices; shuffled every epoch and sent to
+   *   the backend one batch at a time.
+   * @param validation optional validation activations, evaluated after every epoch in batches of 256.
    * @param callbacks `onEpochEnd` after each epoch; `signal` stops at the next batch.
    * @throws ClassifierError `too-few-labels`, `no-images`, `busy` (a run is in progress),
-   *   `aborted`, `diverged` (the loss or a weight became NaN or infinite; checked every epoch).
+   *   `aborted`, `diverged` (the loss or a weight became NaN or infinite; checked every epoch);
+   *   RangeError when a set's rows and label indices differ in number or a row's size is not the shape's.
    */
   async train(
     labels: string[],
@@ -182,38 +202,35 @@ export class Classifier {
   ): Promise<TrainingResult> {
     if (this.running) throw errors.busy();
     if (labels.length < 2) throw errors.tooFewLabels(labels);
+    checkRows(train, 'train');
+    if (validation) checkRows(validation, 'validation');
     const n = train.labelIndices.length;
     if (n === 0) throw errors.noImages();
     const epochs = options.epochs ?? DEFAULT_TRAIN_OPTIONS.epochs;
-    const pooled = train.activations.rank === 2;
+    const pooled = train.activations.shape.length === 1;
     const batchSize = options.batchSize ?? (pooled ? POOLED_TRAIN_DEFAULTS.batchSize : Math.max(1, Math.floor(n * 0.4)));
-    const head = createHead(train.activations.shape.slice(1), labels.length, {
+    const head = createHead(train.activations.shape, labels.length, {
       hiddenUnits: options.hiddenUnits ?? DEFAULT_TRAIN_OPTIONS.hiddenUnits,
       learningRate: options.learningRate ?? (pooled ? POOLED_TRAIN_DEFAULTS.learningRate : DEFAULT_TRAIN_OPTIONS.learningRate),
     });
-    const oneHot = (indices: number[]) => tf.tidy(() => tf.oneHot(tf.tensor1d(indices, 'int32'), labels.length));
-    const ys = oneHot(train.labelIndices);
-    const validationYs = validation && validation.labelIndices.length > 0 ? oneHot(validation.labelIndices) : null;
+    const validating = validation !== null && validation.labelIndices.length > 0;
     const history: TrainingHistory = { loss: [], accuracy: [] };
-    if (validationYs) Object.assign(history, { validationLoss: [], validationAccuracy: [] });
+    if (validating) Object.assign(history, { validationLoss: [], validationAccuracy: [] });
     let failure: ClassifierError | undefined;
     this.running = true;
     try {
-      await head.fit(train.activations, ys, {
+      await head.fitDataset(batches(train, labels.length, batchSize, true), {
         epochs,
-        batchSize,
-        shuffle: true,
         // tfjs yields with requestAnimationFrame, which never fires in a background tab, so a run
-        // would stall when the user switches tabs; nextTask does not depend on frames.
+        // would stall when the user switches tabs; the batches yield with nextTask instead.
         yieldEvery: 'never',
-        validationData: validationYs ? [validation!.activations, validationYs] : undefined,
+        validationData: validating ? batches(validation!, labels.length, EVALUATION_BATCH_SIZE, false) : undefined,
         callbacks: {
-          onBatchEnd: async () => {
+          onBatchEnd: () => {
             if (callbacks.signal?.aborted) {
               failure = errors.aborted();
               head.stopTraining = true;
             }
-            await nextTask();
           },
           onEpochEnd: async (epoch, logs = {}) => {
             if (failure) return;
@@ -226,7 +243,7 @@ export class Classifier {
             const entry: EpochLogs = { epoch: epoch + 1, epochs, loss: logs.loss, accuracy: logs.acc };
             history.loss.push(logs.loss);
             history.accuracy.push(logs.acc);
-            if (validationYs) {
+            if (validating) {
               entry.validationLoss = logs.val_loss;
               entry.validationAccuracy = logs.val_acc;
               history.validationLoss!.push(logs.val_loss);
@@ -240,7 +257,7 @@ export class Classifier {
       if (!failure && callbacks.signal?.aborted) failure = errors.aborted();
       if (failure) throw failure;
       const predictions = await predictedIndices(head, train.activations);
-      const validationPredictions = validationYs ? await predictedIndices(head, validation!.activations) : null;
+      const validationPredictions = validating ? await predictedIndices(head, validation!.activations) : null;
       const result: TrainingResult = {
         history,
         accuracy: accuracyOf(train.labelIndices, predictions),
@@ -260,8 +277,6 @@ export class Classifier {
       // compile() was given an optimizer instance, so the model does not own or free it; its
       // moment estimates are tensors too, and prediction does not need them.
       head.optimizer.dispose();
-      ys.dispose();
-      validationYs?.dispose();
     }
   }
 
@@ -375,12 +390,69 @@ async function finiteWeights(model: tf.LayersModel): Promise<boolean> {
   return Number.isFinite(value);
 }
 
-/** The highest-probability label index of each example: `[n, ...]` activations → n integers. */
-async function predictedIndices(head: tf.LayersModel, xs: tf.Tensor): Promise<number[]> {
-  const indices = tf.tidy(() => (head.predict(xs, { batchSize: 256 }) as tf.Tensor).argMax(-1));
-  const values = [...(await indices.data())];
-  indices.dispose();
-  return values;
+/** The highest-probability label index of each row, in batches. */
+async function predictedIndices(head: tf.LayersModel, activations: Activations): Promise<number[]> {
+  const predicted: number[] = [];
+  for (let start = 0; start < activations.rows.length; start += EVALUATION_BATCH_SIZE) {
+    await nextTask();
+    const rows = activations.rows.slice(start, start + EVALUATION_BATCH_SIZE);
+    const indices = tf.tidy(() => (head.predict(stackRows(rows, activations.shape)) as tf.Tensor).argMax(-1));
+    predicted.push(...(await indices.data()));
+    indices.dispose();
+  }
+  return predicted;
+}
+
+/** `[rows.length, ...shape]`: rows copied into one tensor, the only way cached activations reach the backend. */
+function stackRows(rows: Float32Array[], shape: number[]): tf.Tensor {
+  const size = shape.reduce((a, b) => a * b, 1);
+  const values = new Float32Array(rows.length * size);
+  rows.forEach((row, i) => values.set(row, i * size));
+  return tf.tensor(values, [rows.length, ...shape]);
+}
+
+/**
+ * A set's examples as a dataset of `{ xs: [batch, ...shape], ys: [batch, numClasses] one-hot }`
+ * batches, built from CPU memory one batch at a time, the form `fitDataset` and `evaluateDataset`
+ * read (and dispose after use). Every batch starts in a new task, so the page, and an abort
+ * message sent to a worker, get a turn during training and validation alike.
+ */
+function batches(set: LabeledActivations, numClasses: number, batchSize: number, shuffle: boolean) {
+  const n = set.labelIndices.length;
+  return {
+    size: Math.ceil(n / batchSize),
+    iterator: async () => {
+      const order = [...Array(n).keys()];
+      if (shuffle) tf.util.shuffle(order);
+      let start = 0;
+      return {
+        next: async (): Promise<IteratorResult<{ xs: tf.Tensor; ys: tf.Tensor }>> => {
+          if (start >= n) return { done: true, value: undefined };
+          await nextTask();
+          const picked = order.slice(start, (start += batchSize));
+          return {
+            done: false,
+            value: tf.tidy(() => ({
+              xs: stackRows(picked.map((i) => set.activations.rows[i]), set.activations.shape),
+              ys: tf.oneHot(tf.tensor1d(picked.map((i) => set.labelIndices[i]), 'int32'), numClasses),
+            })),
+          };
+        },
+      };
+    },
+  };
+}
+
+/** A set whose rows and labels do not pair up would train on shifted or undefined labels. */
+function checkRows(set: LabeledActivations, name: string): void {
+  const size = set.activations.shape.reduce((a, b) => a * b, 1);
+  if (set.activations.rows.length !== set.labelIndices.length) {
+    throw new RangeError(`The ${name} set has ${set.activations.rows.length} rows of activations but ${set.labelIndices.length} label indices.`);
+  }
+  const bad = set.activations.rows.findIndex((row) => row.length !== size);
+  if (bad >= 0) {
+    throw new RangeError(`Row ${bad} of the ${name} activations has ${set.activations.rows[bad].length} values; shape [${set.activations.shape}] needs ${size}.`);
+  }
 }
 
 /** Share of `predicted` equal to `actual`, 0-1. */

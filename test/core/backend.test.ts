@@ -4,7 +4,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../../src/core/backend.js';
 import { Classifier } from '../../src/core/classifier.js';
 import type { FeatureExtractor } from '../../src/core/feature-extractor.js';
-import { WASM_PATH, tensorCount } from '../helpers.js';
+import { WASM_PATH, activationRows, tensorCount } from '../helpers.js';
 
 /** Median wall-clock ms of `runs` calls of `f` after one warm-up call. */
 async function medianMs(f: () => Promise<unknown>, runs = 3): Promise<number> {
@@ -28,7 +28,7 @@ const timeMatMul = (a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB:
 
 /** Median ms of the default head's epochs 2-4 on 200 random activations [200, 7, 7, 256], 3 labels. */
 async function headEpochMs(): Promise<number> {
-  const activations = tf.randomNormal([200, 7, 7, 256]);
+  const activations = activationRows(200);
   const labelIndices = Array.from({ length: 200 }, (_, i) => i % 3);
   // train() never touches the extractor.
   const classifier = new Classifier({} as FeatureExtractor);
@@ -36,7 +36,6 @@ async function headEpochMs(): Promise<number> {
   await classifier.train(['a', 'b', 'c'], { activations, labelIndices }, null, { epochs: 4 }, {
     onEpochEnd: () => ends.push(performance.now()),
   });
-  activations.dispose();
   (classifier as unknown as { head: tf.LayersModel }).head.dispose();
   const epochs = ends.slice(1).map((end, i) => end - ends[i]);
   return epochs.sort((x, y) => x - y)[1];

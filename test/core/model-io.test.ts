@@ -26,7 +26,6 @@ describe('core: saving and loading a trained model', function () {
     classifier = new Classifier(await loadMobileNet(MODEL_URL));
     const activations = await classifier.activations(train.map((t) => images[t.i]));
     await classifier.train(LABELS, { activations, labelIndices: train.map((t) => t.label) }, null, { epochs: 5 });
-    activations.dispose();
   });
 
 
