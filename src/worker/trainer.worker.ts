@@ -83,9 +83,12 @@ function handle(request: WorkerRequest): void {
       if (request.target !== undefined) ahead.delete(request.target);
       if (request.target === undefined || request.target === running) trainer.abort();
       return;
-    case 'files':
-      ahead.set(request.id, [...(ahead.get(request.id) ?? []), ...request.files]);
+    case 'files': {
+      const received = ahead.get(request.id) ?? [];
+      received.push(...request.files);
+      ahead.set(request.id, received);
       return;
+    }
     case 'train': {
       const { id } = request;
       running = id;
