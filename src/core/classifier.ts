@@ -191,7 +191,8 @@ export class Classifier {
    * @param callbacks `onEpochEnd` after each epoch; `signal` stops at the next batch.
    * @throws ClassifierError `too-few-labels`, `no-images`, `busy` (a run is in progress),
    *   `aborted`, `diverged` (the loss or a weight became NaN or infinite; checked every epoch);
-   *   RangeError when a set's rows and label indices differ in number or a row's size is not the shape's.
+   *   RangeError when a set's rows and label indices differ in number or a row's size is not the
+   *   shape's, or when `batchSize` is not a whole number of at least 1.
    */
   async train(
     labels: string[],
@@ -209,6 +210,9 @@ export class Classifier {
     const epochs = options.epochs ?? DEFAULT_TRAIN_OPTIONS.epochs;
     const pooled = train.activations.shape.length === 1;
     const batchSize = options.batchSize ?? (pooled ? POOLED_TRAIN_DEFAULTS.batchSize : Math.max(1, Math.floor(n * 0.4)));
+    // fit() refused these itself; batches() would never get past a step of 0 (or NaN) rows, and a
+    // fraction would make steps of uneven sizes, some empty.
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a whole number of at least 1, got ${batchSize}.`);
     const head = createHead(train.activations.shape, labels.length, {
       hiddenUnits: options.hiddenUnits ?? DEFAULT_TRAIN_OPTIONS.hiddenUnits,
       learningRate: options.learningRate ?? (pooled ? POOLED_TRAIN_DEFAULTS.learningRate : DEFAULT_TRAIN_OPTIONS.learningRate),

@@ -1,0 +1,45 @@
+import { expect } from '@open-wc/testing';
+import { selectBackend } from '../../src/core/backend.js';
+import { Classifier, type LabeledActivations } from '../../src/core/classifier.js';
+import type { FeatureExtractor } from '../../src/core/feature-extractor.js';
+import { WASM_PATH, activationRows, tensorCount } from '../helpers.js';
+
+// train() never touches the extractor: a stub keeps these tests fast.
+const headOnly = () => new Classifier({ dispose: () => {} } as FeatureExtractor);
+
+/** n pooled rows two labels separate at once (+0.5 or -0.5, plus noise), label i % 2. */
+function separable(n: number, shape = [256]): LabeledActivations {
+  const labelIndices = Array.from({ length: n }, (_, i) => i % 2);
+  const activations = activationRows(n, shape, () => Math.random() - 0.5);
+  activations.rows.forEach((row, i) => row.forEach((v, j) => (row[j] = v + (labelIndices[i] ? 0.5 : -0.5))));
+  return { activations, labelIndices };
+}
+
+describe('core: Classifier.train refusals and aborts (head only)', () => {
+  before(() => selectBackend('auto', WASM_PATH));
+
+  it('a batch size that is not a whole number of at least 1 is a RangeError before any training (0, -1 and NaN looped forever)', async () => {
+    const classifier = headOnly();
+    const start = tensorCount();
+    const outcomes: unknown[] = [];
+    for (const batchSize of [0, -1, NaN, 2.5]) {
+      const controller = new AbortController();
+      // Without the check, the run never ends: stop it after a while to see what it did.
+      const timer = setTimeout(() => controller.abort(), 3000);
+      let epochs = 0;
+      const error = await classifier
+        .train(['a', 'b'], separable(8), null, { epochs: 2, batchSize }, { signal: controller.signal, onEpochEnd: () => epochs++ })
+        .catch((e) => e);
+      clearTimeout(timer);
+      outcomes.push([batchSize, error instanceof RangeError, epochs, String(error.message).slice(0, 60)]);
+    }
+    expect(outcomes.map((o) => (o as unknown[]).slice(0, 3))).to.deep.equal([
+      [0, true, 0],
+      [-1, true, 0],
+      [NaN, true, 0],
+      [2.5, true, 0],
+    ]);
+    expect(classifier.trained).to.equal(false);
+    expect(tensorCount()).to.equal(start);
+  });
+});
