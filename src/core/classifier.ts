@@ -260,8 +260,8 @@ export class Classifier {
       // An abort in the last batch comes after the final onBatchEnd check.
       if (!failure && callbacks.signal?.aborted) failure = errors.aborted();
       if (failure) throw failure;
-      const predictions = await predictedIndices(head, train.activations);
-      const validationPredictions = validating ? await predictedIndices(head, validation!.activations) : null;
+      const predictions = await predictedIndices(head, train.activations, callbacks.signal);
+      const validationPredictions = validating ? await predictedIndices(head, validation!.activations, callbacks.signal) : null;
       const result: TrainingResult = {
         history,
         accuracy: accuracyOf(train.labelIndices, predictions),
@@ -394,15 +394,24 @@ async function finiteWeights(model: tf.LayersModel): Promise<boolean> {
   return Number.isFinite(value);
 }
 
-/** The highest-probability label index of each row, in batches. */
-async function predictedIndices(head: tf.LayersModel, activations: Activations): Promise<number[]> {
+/**
+ * The highest-probability label index of each row, in batches.
+ * @throws ClassifierError `aborted` when `signal` aborts meanwhile: each batch is a task of its
+ *   own, so an abort (or a lost WebGL context, which the Trainer turns into one) can come in
+ *   between, and the run must then not end as trained.
+ */
+async function predictedIndices(head: tf.LayersModel, activations: Activations, signal?: AbortSignal): Promise<number[]> {
   const predicted: number[] = [];
   for (let start = 0; start < activations.rows.length; start += EVALUATION_BATCH_SIZE) {
     await nextTask();
     const rows = activations.rows.slice(start, start + EVALUATION_BATCH_SIZE);
     const indices = tf.tidy(() => (head.predict(stackRows(rows, activations.shape)) as tf.Tensor).argMax(-1));
-    predicted.push(...(await indices.data()));
-    indices.dispose();
+    try {
+      predicted.push(...(await indices.data()));
+    } finally {
+      indices.dispose();
+    }
+    if (signal?.aborted) throw errors.aborted();
   }
   return predicted;
 }

@@ -42,4 +42,28 @@ describe('core: Classifier.train refusals and aborts (head only)', () => {
     expect(classifier.trained).to.equal(false);
     expect(tensorCount()).to.equal(start);
   });
+
+  it('an abort during the final predictions rejects with aborted, keeps the previous head and leaks nothing', async () => {
+    const classifier = headOnly();
+    const first = await classifier.train(['a', 'b'], separable(40), null, { epochs: 2 });
+    expect(first.accuracy).to.equal(1);
+    const start = tensorCount();
+    const controller = new AbortController();
+    const train = separable(600);
+    // The final predictions take the training rows 256 at a time (rows.slice): abort at the first.
+    let sliced = 0;
+    train.activations.rows = new Proxy(train.activations.rows, {
+      get(target, key, receiver) {
+        if (key === 'slice' && ++sliced === 1) controller.abort();
+        return Reflect.get(target, key, receiver);
+      },
+    });
+    const error = await classifier.train(['x', 'y'], train, null, { epochs: 1 }, { signal: controller.signal }).catch((e) => e);
+    expect(sliced).to.be.at.least(1);
+    expect(error.code).to.equal('aborted');
+    // The previous head and labels stay in use.
+    expect(classifier.labels).to.deep.equal(['a', 'b']);
+    expect(tensorCount()).to.equal(start);
+    classifier.dispose();
+  });
 });
