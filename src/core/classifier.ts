@@ -237,6 +237,12 @@ export class Classifier {
             }
           },
           onEpochEnd: async (epoch, logs = {}) => {
+            // Aborted during the epoch's validation (its batches are tasks of their own, with no
+            // onBatchEnd): stop here rather than report the epoch and train one more batch.
+            if (!failure && callbacks.signal?.aborted) {
+              failure = errors.aborted();
+              head.stopTraining = true;
+            }
             if (failure) return;
             // The loss alone can hide it: cross-entropy clips NaN probabilities to a finite 16.1.
             if (!Number.isFinite(logs.loss) || !(await finiteWeights(head))) {

@@ -15,6 +15,20 @@ function separable(n: number, shape = [256]): LabeledActivations {
   return { activations, labelIndices };
 }
 
+/**
+ * `rows` that call `onRead` when one of them is read by index for the first time after a full
+ * pass over them (train()'s own check of the row sizes): as the first batch of them is built.
+ */
+function watchedRows(rows: Float32Array[], onRead: () => void): Float32Array[] {
+  let reads = 0;
+  return new Proxy(rows, {
+    get(target, key, receiver) {
+      if (typeof key === 'string' && /^\d+$/.test(key) && ++reads === target.length + 1) onRead();
+      return Reflect.get(target, key, receiver);
+    },
+  });
+}
+
 describe('core: Classifier.train refusals and aborts (head only)', () => {
   before(() => selectBackend('auto', WASM_PATH));
 
@@ -65,5 +79,22 @@ describe('core: Classifier.train refusals and aborts (head only)', () => {
     expect(classifier.labels).to.deep.equal(['a', 'b']);
     expect(tensorCount()).to.equal(start);
     classifier.dispose();
+  });
+
+  it('an abort during validation reports no further epoch and rejects with aborted', async () => {
+    const classifier = headOnly();
+    const start = tensorCount();
+    const controller = new AbortController();
+    const validation = separable(600);
+    // Abort as epoch 1's validation reads its first row.
+    validation.activations.rows = watchedRows(validation.activations.rows, () => controller.abort());
+    const reported: number[] = [];
+    const error = await classifier
+      .train(['a', 'b'], separable(100), validation, { epochs: 5 }, { signal: controller.signal, onEpochEnd: (e) => reported.push(e.epoch) })
+      .catch((e) => e);
+    expect(error.code).to.equal('aborted');
+    expect(reported).to.deep.equal([]);
+    expect(classifier.trained).to.equal(false);
+    expect(tensorCount()).to.equal(start);
   });
 });
