@@ -191,8 +191,9 @@ export class Classifier {
    * @param callbacks `onEpochEnd` after each epoch; `signal` stops at the next batch.
    * @throws ClassifierError `too-few-labels`, `no-images`, `busy` (a run is in progress),
    *   `aborted`, `diverged` (the loss or a weight became NaN or infinite; checked every epoch);
-   *   RangeError when a set's rows and label indices differ in number or a row's size is not the
-   *   shape's, or when `batchSize` is not a whole number of at least 1.
+   *   RangeError when a set's rows and label indices differ in number, a row's size is not the
+   *   shape's, the validation shape is not the training shape, or `batchSize` is not a whole
+   *   number of at least 1.
    */
   async train(
     labels: string[],
@@ -204,7 +205,7 @@ export class Classifier {
     if (this.running) throw errors.busy();
     if (labels.length < 2) throw errors.tooFewLabels(labels);
     checkRows(train, 'train');
-    if (validation) checkRows(validation, 'validation');
+    if (validation) checkRows(validation, 'validation', train.activations.shape);
     const n = train.labelIndices.length;
     if (n === 0) throw errors.noImages();
     const epochs = options.epochs ?? DEFAULT_TRAIN_OPTIONS.epochs;
@@ -462,15 +463,23 @@ function batches(set: LabeledActivations, numClasses: number, batchSize: number,
   };
 }
 
-/** A set whose rows and labels do not pair up would train on shifted or undefined labels. */
-function checkRows(set: LabeledActivations, name: string): void {
-  const size = set.activations.shape.reduce((a, b) => a * b, 1);
-  if (set.activations.rows.length !== set.labelIndices.length) {
-    throw new RangeError(`The ${name} set has ${set.activations.rows.length} rows of activations but ${set.labelIndices.length} label indices.`);
+/**
+ * A set whose rows and labels do not pair up would train on shifted or undefined labels; a
+ * validation set of another shape than the training set's fails in tfjs only after the first
+ * epoch, leaking that validation batch's tensors.
+ */
+function checkRows(set: LabeledActivations, name: string, shape = set.activations.shape): void {
+  const { rows } = set.activations;
+  if (set.activations.shape.length !== shape.length || set.activations.shape.some((d, i) => d !== shape[i])) {
+    throw new RangeError(`The ${name} activations have shape [${set.activations.shape}]; the training activations' is [${shape}].`);
   }
-  const bad = set.activations.rows.findIndex((row) => row.length !== size);
+  if (rows.length !== set.labelIndices.length) {
+    throw new RangeError(`The ${name} set has ${rows.length} rows of activations but ${set.labelIndices.length} label indices.`);
+  }
+  const size = shape.reduce((a, b) => a * b, 1);
+  const bad = rows.findIndex((row) => row.length !== size);
   if (bad >= 0) {
-    throw new RangeError(`Row ${bad} of the ${name} activations has ${set.activations.rows[bad].length} values; shape [${set.activations.shape}] needs ${size}.`);
+    throw new RangeError(`Row ${bad} of the ${name} activations has ${rows[bad].length} values; shape [${shape}] needs ${size}.`);
   }
 }
 

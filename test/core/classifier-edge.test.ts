@@ -97,4 +97,17 @@ describe('core: Classifier.train refusals and aborts (head only)', () => {
     expect(classifier.trained).to.equal(false);
     expect(tensorCount()).to.equal(start);
   });
+
+  it('a validation set of another shape than the training set is a RangeError before any training, leaking nothing', async () => {
+    const classifier = headOnly();
+    const start = tensorCount();
+    let epochs = 0;
+    const error = await classifier
+      .train(['a', 'b'], separable(20, [256]), separable(4, [16, 16]), { epochs: 2 }, { onEpochEnd: () => epochs++ })
+      .catch((e) => e);
+    expect(error).to.be.instanceOf(RangeError);
+    expect(error.message).to.equal("The validation activations have shape [16,16]; the training activations' is [256].");
+    expect(epochs).to.equal(0);
+    expect(tensorCount()).to.equal(start);
+  });
 });
