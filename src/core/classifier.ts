@@ -192,8 +192,8 @@ export class Classifier {
    * @throws ClassifierError `too-few-labels`, `no-images`, `busy` (a run is in progress),
    *   `aborted`, `diverged` (the loss or a weight became NaN or infinite; checked every epoch);
    *   RangeError when a set's rows and label indices differ in number, a row's size is not the
-   *   shape's, the validation shape is not the training shape, or `batchSize` is not a whole
-   *   number of at least 1.
+   *   shape's, a label index is not one of the labels', the validation shape is not the training
+   *   shape, or `batchSize` is not a whole number of at least 1.
    */
   async train(
     labels: string[],
@@ -204,8 +204,8 @@ export class Classifier {
   ): Promise<TrainingResult> {
     if (this.running) throw errors.busy();
     if (labels.length < 2) throw errors.tooFewLabels(labels);
-    checkRows(train, 'train');
-    if (validation) checkRows(validation, 'validation', train.activations.shape);
+    checkRows(train, 'train', labels.length);
+    if (validation) checkRows(validation, 'validation', labels.length, train.activations.shape);
     const n = train.labelIndices.length;
     if (n === 0) throw errors.noImages();
     const epochs = options.epochs ?? DEFAULT_TRAIN_OPTIONS.epochs;
@@ -464,17 +464,22 @@ function batches(set: LabeledActivations, numClasses: number, batchSize: number,
 }
 
 /**
- * A set whose rows and labels do not pair up would train on shifted or undefined labels; a
- * validation set of another shape than the training set's fails in tfjs only after the first
- * epoch, leaking that validation batch's tensors.
+ * A set whose rows and labels do not pair up would train on shifted or undefined labels; a label
+ * index outside the labels would be an all-zero one-hot row, silently never learnt; a validation
+ * set of another shape than the training set's fails in tfjs only after the first epoch, leaking
+ * that validation batch's tensors.
  */
-function checkRows(set: LabeledActivations, name: string, shape = set.activations.shape): void {
+function checkRows(set: LabeledActivations, name: string, numLabels: number, shape = set.activations.shape): void {
   const { rows } = set.activations;
   if (set.activations.shape.length !== shape.length || set.activations.shape.some((d, i) => d !== shape[i])) {
     throw new RangeError(`The ${name} activations have shape [${set.activations.shape}]; the training activations' is [${shape}].`);
   }
   if (rows.length !== set.labelIndices.length) {
     throw new RangeError(`The ${name} set has ${rows.length} rows of activations but ${set.labelIndices.length} label indices.`);
+  }
+  const label = set.labelIndices.findIndex((i) => !Number.isInteger(i) || i < 0 || i >= numLabels);
+  if (label >= 0) {
+    throw new RangeError(`Label index ${label} of the ${name} set is ${set.labelIndices[label]}; there are ${numLabels} labels (0-${numLabels - 1}).`);
   }
   const size = shape.reduce((a, b) => a * b, 1);
   const bad = rows.findIndex((row) => row.length !== size);

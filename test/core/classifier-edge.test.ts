@@ -110,4 +110,31 @@ describe('core: Classifier.train refusals and aborts (head only)', () => {
     expect(epochs).to.equal(0);
     expect(tensorCount()).to.equal(start);
   });
+
+  it('a label index that is not one of the labels\' is a RangeError before any training (it was trained on as an all-zero row)', async () => {
+    const classifier = headOnly();
+    const start = tensorCount();
+    const outcomes = [];
+    for (const bad of [2, -1, 0.5, NaN]) {
+      const set = separable(20);
+      set.labelIndices[7] = bad;
+      const error = await classifier.train(['a', 'b'], set, null, { epochs: 1 }).then(
+        (r) => `trained, accuracy ${r.accuracy}`,
+        (e) => (e instanceof RangeError ? e.message : String(e)),
+      );
+      outcomes.push(error);
+    }
+    const validation = separable(4);
+    validation.labelIndices[3] = 2;
+    outcomes.push(await classifier.train(['a', 'b'], separable(20), validation, { epochs: 1 }).then(() => 'trained', (e) => e.message));
+    expect(outcomes).to.deep.equal([
+      'Label index 7 of the train set is 2; there are 2 labels (0-1).',
+      'Label index 7 of the train set is -1; there are 2 labels (0-1).',
+      'Label index 7 of the train set is 0.5; there are 2 labels (0-1).',
+      'Label index 7 of the train set is NaN; there are 2 labels (0-1).',
+      'Label index 3 of the validation set is 2; there are 2 labels (0-1).',
+    ]);
+    expect(classifier.trained).to.equal(false);
+    expect(tensorCount()).to.equal(start);
+  });
 });
