@@ -220,6 +220,9 @@ export class RemoteTrainer implements TrainerApi {
    */
   private async postFilesAhead(id: number, files: FileWithPath[], signal: AbortSignal): Promise<FileWithPath[]> {
     const worker = await this.ensureWorker();
+    // Aborted while the worker started: the loop below checks only after it yields, and fewer
+    // files than one slice's worth would go out with no abort after them, kept by the worker.
+    if (signal.aborted) throw errors.aborted();
     let start = 0;
     let sliceStart = performance.now();
     for (; files.length - start > FILES_PER_MESSAGE; start += FILES_PER_MESSAGE) {

@@ -104,3 +104,38 @@ describe('edge cases: the built worker before any backend', () => {
     remote.dispose();
   });
 });
+
+/** Records the `type`, `id` and `target` of every message the page posts to a worker while `during` runs. */
+async function postedToWorkers<T>(during: () => Promise<T>): Promise<{ result: T; posted: { type: string; id?: number; target?: number; files?: number }[] }> {
+  const posted: { type: string; id?: number; target?: number; files?: number }[] = [];
+  const original = Worker.prototype.postMessage;
+  Worker.prototype.postMessage = function (this: Worker, message: { type: string; id?: number; target?: number; files?: unknown[] }, ...rest: unknown[]) {
+    posted.push({ type: message?.type, id: message?.id, target: message?.target, files: message?.files?.length });
+    return (original as (...args: unknown[]) => void).call(this, message, ...rest);
+  } as typeof Worker.prototype.postMessage;
+  try {
+    return { result: await during(), posted };
+  } finally {
+    Worker.prototype.postMessage = original;
+  }
+}
+
+describe('edge cases: a run\'s files posted to the worker', () => {
+  it('aborted while the worker starts: no file is left with the worker (none posted, or the worker told to drop them)', async () => {
+    const remote = new RemoteTrainer();
+    const controller = new AbortController();
+    const { result: error, posted } = await postedToWorkers(async () => {
+      // 12 files: two messages of 4 ahead, fewer than one 10 ms slice's worth.
+      const run = remote.train([...files, ...files], { modelUrl: MODEL_URL, wasmPath: WASM_PATH }, { signal: controller.signal });
+      // Before the worker has said ready (it loads TensorFlow.js first).
+      controller.abort();
+      return run.catch((e) => e);
+    });
+    expect(error.code).to.equal('aborted');
+    const sent = new Set(posted.filter((m) => m.type === 'files').map((m) => m.id));
+    const dropped = new Set(posted.filter((m) => m.type === 'abort').map((m) => m.target));
+    expect([...sent].filter((id) => !dropped.has(id))).to.deep.equal([]);
+    expect(posted.filter((m) => m.type === 'train')).to.deep.equal([]);
+    remote.dispose();
+  });
+});
