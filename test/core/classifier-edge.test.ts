@@ -1,6 +1,7 @@
 import { expect } from '@open-wc/testing';
+import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/core/backend.js';
-import { Classifier, type LabeledActivations } from '../../src/core/classifier.js';
+import { Classifier, type EpochLogs, type LabeledActivations } from '../../src/core/classifier.js';
 import type { FeatureExtractor } from '../../src/core/feature-extractor.js';
 import { WASM_PATH, activationRows, tensorCount } from '../helpers.js';
 
@@ -28,6 +29,76 @@ function watchedRows(rows: Float32Array[], onRead: () => void): Float32Array[] {
     },
   });
 }
+
+describe('core: Classifier.train on small and odd sets (head only)', () => {
+  before(() => selectBackend('auto', WASM_PATH));
+
+  it('trains on fewer rows than a batch, on one row, and validates on one row; twice in a row keeps only the last head', async () => {
+    const start = tensorCount();
+    const classifier = headOnly();
+    const epochs: EpochLogs[] = [];
+    const validation = separable(1);
+    const small = await classifier.train(['a', 'b'], separable(3), validation, { epochs: 3, batchSize: 10 }, { onEpochEnd: (e) => epochs.push(e) });
+    expect(epochs.map((e) => e.epoch)).to.deep.equal([1, 2, 3]);
+    expect(small.history.loss).to.have.length(3);
+    expect(small.history.validationLoss).to.have.length(3);
+    expect(small.predictions).to.have.length(3);
+    expect(small.validationPredictions).to.have.length(1);
+    // One step of all 3 rows per epoch: the epoch's accuracy is a count of 3.
+    for (const accuracy of small.history.accuracy) expect([0, 1, 2, 3]).to.include(Math.round(accuracy * 3 * 1000) / 1000);
+    // The last epoch's validation and the final predictions judge the same head on the same row.
+    expect(small.history.validationAccuracy!.at(-1)).to.equal(small.validationAccuracy);
+    expect(tensorCount() - start).to.equal(3);
+
+    const one = await classifier.train(['c', 'd'], separable(1), null, { epochs: 2 });
+    expect(one.predictions).to.have.length(1);
+    expect(one.history).to.have.keys(['loss', 'accuracy']);
+    expect([one.validationAccuracy, one.validationPredictions]).to.deep.equal([null, null]);
+    expect(classifier.labels).to.deep.equal(['c', 'd']);
+    // The second head replaced the first: still its 3 weights only.
+    expect(tensorCount() - start).to.equal(3);
+    classifier.dispose();
+    expect(tensorCount()).to.equal(start);
+  });
+
+  it('epoch logs and history agree, and the last validation figures are those of the final head (loss recomputed to 1e-5)', async () => {
+    const classifier = headOnly();
+    const train = separable(300);
+    // 300 validation rows: batches of 256 and 44, weighted by their size.
+    const validation = separable(300);
+    const epochs: EpochLogs[] = [];
+    const result = await classifier.train(['a', 'b'], train, validation, { epochs: 4 }, { onEpochEnd: (e) => epochs.push(e) });
+    const { history } = result;
+    expect(epochs.map((e) => [e.epoch, e.epochs])).to.deep.equal([[1, 4], [2, 4], [3, 4], [4, 4]]);
+    expect(epochs.map((e) => e.loss)).to.deep.equal(history.loss);
+    expect(epochs.map((e) => e.accuracy)).to.deep.equal(history.accuracy);
+    expect(epochs.map((e) => e.validationLoss)).to.deep.equal(history.validationLoss);
+    expect(epochs.map((e) => e.validationAccuracy)).to.deep.equal(history.validationAccuracy);
+    for (const values of Object.values(history)) for (const v of values as number[]) expect(Number.isFinite(v)).to.equal(true);
+    expect(history.validationAccuracy!.at(-1)).to.be.closeTo(result.validationAccuracy!, 1e-6);
+    const head = (classifier as unknown as { head: tf.LayersModel }).head;
+    const probabilities = tf.tidy(() => head.predict(tf.tensor(validation.activations.rows.flatMap((r) => [...r]), [300, 256])) as tf.Tensor2D);
+    const p = (await probabilities.array()) as number[][];
+    probabilities.dispose();
+    const crossEntropy = p.reduce((sum, row, i) => sum - Math.log(row[validation.labelIndices[i]]), 0) / p.length;
+    expect(history.validationLoss!.at(-1)).to.be.closeTo(crossEntropy, 1e-5);
+    expect(result.accuracy).to.equal(1);
+    expect(result.validationAccuracy).to.equal(1);
+    classifier.dispose();
+  });
+
+  it('validation labels absent from training count as wrong (accuracy 0), not as an error', async () => {
+    const classifier = headOnly();
+    const train = separable(20);
+    train.labelIndices = train.labelIndices.map(() => 0);
+    const validation = separable(4);
+    validation.labelIndices = [1, 1, 1, 1];
+    const absent = await classifier.train(['a', 'b'], train, validation, { epochs: 2 });
+    expect(absent.validationPredictions).to.deep.equal([0, 0, 0, 0]);
+    expect(absent.validationAccuracy).to.equal(0);
+    classifier.dispose();
+  });
+});
 
 describe('core: Classifier.train refusals and aborts (head only)', () => {
   before(() => selectBackend('auto', WASM_PATH));
@@ -135,6 +206,24 @@ describe('core: Classifier.train refusals and aborts (head only)', () => {
       'Label index 3 of the validation set is 2; there are 2 labels (0-1).',
     ]);
     expect(classifier.trained).to.equal(false);
+    expect(tensorCount()).to.equal(start);
+  });
+
+  it('rows and label indices that do not pair up are RangeErrors naming the set, before any training', async () => {
+    const classifier = headOnly();
+    const start = tensorCount();
+    const short = separable(5);
+    short.labelIndices.pop();
+    const wrongRow = separable(5);
+    wrongRow.activations.rows[3] = new Float32Array(255);
+    const errorsSeen = [
+      await classifier.train(['a', 'b'], short, null, { epochs: 1 }).catch((e) => e),
+      await classifier.train(['a', 'b'], separable(5), wrongRow, { epochs: 1 }).catch((e) => e),
+    ];
+    expect(errorsSeen.map((e) => [e instanceof RangeError, e.message])).to.deep.equal([
+      [true, 'The train set has 5 rows of activations but 4 label indices.'],
+      [true, 'Row 3 of the validation activations has 255 values; shape [256] needs 256.'],
+    ]);
     expect(tensorCount()).to.equal(start);
   });
 });

@@ -121,6 +121,21 @@ async function postedToWorkers<T>(during: () => Promise<T>): Promise<{ result: T
 }
 
 describe('edge cases: a run\'s files posted to the worker', () => {
+  it('2,000 extra files arrive whole: every one is listed in skipped, none lost or doubled', async () => {
+    const junk = Array.from({ length: 2000 }, (_, i) => ({ file: new File([`note ${i}`], `note-${i}.txt`, { type: 'text/plain' }), path: `colors/notes/note-${i}.txt` }));
+    const remote = new RemoteTrainer();
+    const { result, posted } = await postedToWorkers(() => remote.train([...files, ...junk], { modelUrl: MODEL_URL, wasmPath: WASM_PATH, epochs: 2 }));
+    const notes = result.skipped.filter((s) => s.path.startsWith('notes/') || s.path.includes('/notes/'));
+    expect(notes).to.have.length(2000);
+    expect(new Set(notes.map((s) => s.path)).size).to.equal(2000);
+    expect(result.counts).to.deep.equal({ blue: { train: 2, validation: 1 }, red: { train: 2, validation: 1 } });
+    // 4 files per message ahead of the train message, which carries the rest.
+    const ahead = posted.filter((m) => m.type === 'files');
+    expect(ahead.reduce((sum, m) => sum + m.files!, 0) + posted.find((m) => m.type === 'train')!.files!).to.equal(files.length + 2000);
+    expect(Math.max(...ahead.map((m) => m.files!))).to.equal(4);
+    remote.dispose();
+  });
+
   it('aborted while the worker starts: no file is left with the worker (none posted, or the worker told to drop them)', async () => {
     const remote = new RemoteTrainer();
     const controller = new AbortController();
@@ -136,6 +151,31 @@ describe('edge cases: a run\'s files posted to the worker', () => {
     const dropped = new Set(posted.filter((m) => m.type === 'abort').map((m) => m.target));
     expect([...sent].filter((id) => !dropped.has(id))).to.deep.equal([]);
     expect(posted.filter((m) => m.type === 'train')).to.deep.equal([]);
+    remote.dispose();
+  });
+
+  it('aborted while thousands of files are posted: stops posting within a slice, tells the worker to drop them, rejects with aborted', async () => {
+    const many = Array.from({ length: 5000 }, (_, i) => ({ file: new File([`x${i}`], `x-${i}.png`, { type: 'image/png' }), path: `set/${i % 2 ? 'a' : 'b'}/x-${i}.png` }));
+    const remote = new RemoteTrainer();
+    await remote.start();
+    const controller = new AbortController();
+    const { result: error, posted } = await postedToWorkers(async () => {
+      const run = remote.train(many, { modelUrl: MODEL_URL, wasmPath: WASM_PATH }, { signal: controller.signal });
+      // A task later: posting has begun and yielded once.
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      controller.abort();
+      return run.catch((e) => e);
+    });
+    expect(error.code).to.equal('aborted');
+    const ahead = posted.filter((m) => m.type === 'files');
+    const postedFiles = ahead.reduce((sum, m) => sum + m.files!, 0);
+    console.log(`files posted before the abort took effect: ${postedFiles} of ${many.length}`);
+    expect(postedFiles).to.be.below(many.length);
+    expect(posted.filter((m) => m.type === 'abort').map((m) => m.target)).to.deep.equal([ahead[0].id]);
+    expect(posted.filter((m) => m.type === 'train')).to.deep.equal([]);
+    // The worker is free for the next run.
+    const detail = await remote.train(files, { modelUrl: MODEL_URL, wasmPath: WASM_PATH, epochs: 2 });
+    expect(detail.labels).to.deep.equal(['blue', 'red']);
     remote.dispose();
   });
 });
