@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { executeServerCommand } from '@web/test-runner-commands';
-import type { Activations } from '../src/core/classifier.js';
+import { Classifier, type Activations, type LabeledActivations } from '../src/core/classifier.js';
+import type { FeatureExtractor } from '../src/core/feature-extractor.js';
 import type { FileWithPath } from '../src/io/dataset.js';
 
 /** The shared MobileNet copy, served by the test runner from `../shared`. */
@@ -60,6 +61,17 @@ export function activationRows(n: number, shape = [7, 7, 256], value = () => Mat
   const size = shape.reduce((a, b) => a * b, 1);
   return { shape, rows: Array.from({ length: n }, () => Float32Array.from({ length: size }, value)) };
 }
+
+/** `n` rows two labels separate at once (+0.5 or -0.5, plus noise in [-0.5, 0.5)), label `i % 2`. */
+export function separable(n: number, shape = [256]): LabeledActivations {
+  const labelIndices = Array.from({ length: n }, (_, i) => i % 2);
+  const activations = activationRows(n, shape, () => Math.random() - 0.5);
+  activations.rows.forEach((row, i) => row.forEach((v, j) => (row[j] = v + (labelIndices[i] ? 0.5 : -0.5))));
+  return { activations, labelIndices };
+}
+
+/** A Classifier for head-only tests: `train()` never touches the extractor, so a stub one keeps them fast. */
+export const headOnly = () => new Classifier({ dispose: () => {} } as FeatureExtractor);
 
 /**
  * `tensorCount()` once elements removed by the previous test (fixture clean-up) or this one have

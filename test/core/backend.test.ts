@@ -2,9 +2,7 @@ import { expect } from '@open-wc/testing';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../../src/core/backend.js';
-import { Classifier } from '../../src/core/classifier.js';
-import type { FeatureExtractor } from '../../src/core/feature-extractor.js';
-import { WASM_PATH, activationRows, tensorCount } from '../helpers.js';
+import { WASM_PATH, activationRows, headOnly, tensorCount } from '../helpers.js';
 
 /** Median wall-clock ms of `runs` calls of `f` after one warm-up call. */
 async function medianMs(f: () => Promise<unknown>, runs = 3): Promise<number> {
@@ -30,13 +28,12 @@ const timeMatMul = (a: tf.Tensor, b: tf.Tensor, transposeA: boolean, transposeB:
 async function headEpochMs(): Promise<number> {
   const activations = activationRows(200);
   const labelIndices = Array.from({ length: 200 }, (_, i) => i % 3);
-  // train() never touches the extractor.
-  const classifier = new Classifier({} as FeatureExtractor);
+  const classifier = headOnly();
   const ends: number[] = [];
   await classifier.train(['a', 'b', 'c'], { activations, labelIndices }, null, { epochs: 4 }, {
     onEpochEnd: () => ends.push(performance.now()),
   });
-  (classifier as unknown as { head: tf.LayersModel }).head.dispose();
+  classifier.dispose();
   const epochs = ends.slice(1).map((end, i) => end - ends[i]);
   return epochs.sort((x, y) => x - y)[1];
 }

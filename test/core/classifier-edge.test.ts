@@ -1,20 +1,8 @@
 import { expect } from '@open-wc/testing';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/core/backend.js';
-import { Classifier, type EpochLogs, type LabeledActivations } from '../../src/core/classifier.js';
-import type { FeatureExtractor } from '../../src/core/feature-extractor.js';
-import { WASM_PATH, activationRows, tensorCount } from '../helpers.js';
-
-// train() never touches the extractor: a stub keeps these tests fast.
-const headOnly = () => new Classifier({ dispose: () => {} } as FeatureExtractor);
-
-/** n pooled rows two labels separate at once (+0.5 or -0.5, plus noise), label i % 2. */
-function separable(n: number, shape = [256]): LabeledActivations {
-  const labelIndices = Array.from({ length: n }, (_, i) => i % 2);
-  const activations = activationRows(n, shape, () => Math.random() - 0.5);
-  activations.rows.forEach((row, i) => row.forEach((v, j) => (row[j] = v + (labelIndices[i] ? 0.5 : -0.5))));
-  return { activations, labelIndices };
-}
+import type { EpochLogs } from '../../src/core/classifier.js';
+import { WASM_PATH, headOnly, separable, tensorCount } from '../helpers.js';
 
 /**
  * `rows` that call `onRead` when one of them is read by index for the first time after a full
@@ -30,9 +18,9 @@ function watchedRows(rows: Float32Array[], onRead: () => void): Float32Array[] {
   });
 }
 
-describe('core: Classifier.train on small and odd sets (head only)', () => {
-  before(() => selectBackend('auto', WASM_PATH));
+before(() => selectBackend('auto', WASM_PATH));
 
+describe('core: Classifier.train on small and odd sets (head only)', () => {
   it('trains on fewer rows than a batch, on one row, and validates on one row; twice in a row keeps only the last head', async () => {
     const start = tensorCount();
     const classifier = headOnly();
@@ -102,8 +90,6 @@ describe('core: Classifier.train on small and odd sets (head only)', () => {
 });
 
 describe('core: Classifier.train refusals and aborts (head only)', () => {
-  before(() => selectBackend('auto', WASM_PATH));
-
   it('a batch size that is not a whole number of at least 1 is a RangeError before any training (0, -1 and NaN looped forever)', async () => {
     const classifier = headOnly();
     const start = tensorCount();

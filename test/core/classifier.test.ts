@@ -5,7 +5,7 @@ import { Classifier } from '../../src/core/classifier.js';
 import { loadMobileNet, type FeatureExtractor } from '../../src/core/feature-extractor.js';
 import { preprocess, preprocessBatch } from '../../src/core/preprocess.js';
 import { decodeImage } from '../../src/io/decode.js';
-import { COLORS, MODEL_URL, WASM_PATH, activationRows, isPhoto, listShared, sharedFile, tensorCount } from '../helpers.js';
+import { COLORS, MODEL_URL, WASM_PATH, activationRows, headOnly, isPhoto, listShared, separable, sharedFile, tensorCount } from '../helpers.js';
 
 describe('core: preprocessing', () => {
   it('center-crops, resizes to 224x224 and scales 0-255 to [-1, 1]', () => {
@@ -172,14 +172,10 @@ describe('core: training on WebGL', () => {
 
   it('keeps the cached activations off the GPU: only the head and the batch in use are textures', async () => {
     const gpuBytes = () => (tf.memory() as tf.MemoryInfo & { numBytesInGPU: number }).numBytesInGPU;
-    // Two labels an average-pooled head separates at once: rows of +0.5 or -0.5, plus noise.
     const n = 2000;
-    const labelIndices = Array.from({ length: n }, (_, i) => i % 2);
-    const activations = activationRows(n, [256], () => Math.random() - 0.5);
-    activations.rows.forEach((row, i) => row.forEach((v, j) => (row[j] = v + (labelIndices[i] ? 0.5 : -0.5))));
+    const { activations, labelIndices } = separable(n);
     const setBytes = n * 256 * 4;
-    // train() never touches the extractor.
-    const classifier = new Classifier({ dispose: () => {} } as FeatureExtractor);
+    const classifier = headOnly();
     const start = tensorCount();
     const before = gpuBytes();
     const atEpochEnd: number[] = [];
