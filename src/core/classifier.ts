@@ -222,6 +222,13 @@ export class Classifier {
     const history: TrainingHistory = { loss: [], accuracy: [] };
     if (validating) Object.assign(history, { validationLoss: [], validationAccuracy: [] });
     let failure: ClassifierError | undefined;
+    // Checked after each batch, at each epoch's end (validation batches have no onBatchEnd) and
+    // after the last batch, whose onBatchEnd came before the abort.
+    const stopIfAborted = () => {
+      if (failure || !callbacks.signal?.aborted) return;
+      failure = errors.aborted();
+      head.stopTraining = true;
+    };
     this.running = true;
     try {
       await head.fitDataset(batches(train, labels.length, batchSize, true), {
@@ -231,19 +238,9 @@ export class Classifier {
         yieldEvery: 'never',
         validationData: validating ? batches(validation!, labels.length, EVALUATION_BATCH_SIZE, false) : undefined,
         callbacks: {
-          onBatchEnd: () => {
-            if (callbacks.signal?.aborted) {
-              failure = errors.aborted();
-              head.stopTraining = true;
-            }
-          },
+          onBatchEnd: stopIfAborted,
           onEpochEnd: async (epoch, logs = {}) => {
-            // Aborted during the epoch's validation (its batches are tasks of their own, with no
-            // onBatchEnd): stop here rather than report the epoch and train one more batch.
-            if (!failure && callbacks.signal?.aborted) {
-              failure = errors.aborted();
-              head.stopTraining = true;
-            }
+            stopIfAborted();
             if (failure) return;
             // The loss alone can hide it: cross-entropy clips NaN probabilities to a finite 16.1.
             if (!Number.isFinite(logs.loss) || !(await finiteWeights(head))) {
@@ -264,8 +261,7 @@ export class Classifier {
           },
         },
       });
-      // An abort in the last batch comes after the final onBatchEnd check.
-      if (!failure && callbacks.signal?.aborted) failure = errors.aborted();
+      stopIfAborted();
       if (failure) throw failure;
       const predictions = await predictedIndices(head, train.activations, callbacks.signal);
       const validationPredictions = validating ? await predictedIndices(head, validation!.activations, callbacks.signal) : null;
