@@ -1,11 +1,11 @@
 /**
  * The pipeline's page of `npm run bench`: each step on `window.bench` measures the project's
- * public code (`<ml-classifier>`, `Classifier`, `loadMobileNet`, `decodeImage`, `selectBackend`)
+ * public code (`<ml-classifier>`, `Classifier`, `loadBaseModel`, `decodeImage`, `selectBackend`)
  * and returns plain numbers; `bench/run.mjs` calls the steps and builds the report. The naive
  * baseline runs in its own page (`naive.ts`) on stock TensorFlow.js.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Classifier, decodeImage, loadMobileNet, preprocess, selectBackend, type BackendPreference, type MlClassifier, type TrainedDetail } from '../src/ml-classifier.js';
+import { Classifier, decodeImage, loadBaseModel, preprocess, selectBackend, type BackendPreference, type MlClassifier, type TrainedDetail } from '../src/ml-classifier.js';
 import { MODEL_URL, WASM_PATH, Watch, environment, files, median, photos, takeFiles, time, type Usage } from './common.js';
 
 /** Decoded pixels of a set's first photos, kept by {@link decode} for {@link activations}. */
@@ -14,7 +14,7 @@ const decoded = new Map<string, ImageData[]>();
 /** Loads the base model once on `auto` and runs one image, so the first timed step is not also the page's first tfjs work. */
 async function warmUp(): Promise<string> {
   const backend = await selectBackend('auto', WASM_PATH);
-  const extractor = await loadMobileNet(MODEL_URL);
+  const extractor = await loadBaseModel({ url: MODEL_URL });
   tf.tidy(() => extractor.activations(tf.zeros([1, 224, 224, 3])).dataSync());
   extractor.dispose();
   return backend;
@@ -37,7 +37,7 @@ async function decode(name: string, limit: number): Promise<{ path: string; ms: 
 }
 
 /**
- * Activations on one backend: `loadMobileNet`, then the median over `reps` of
+ * Activations on one backend: `loadBaseModel`, then the median over `reps` of
  * - bare: the cut model's `predict` on a ready-made, preprocessed batch of `count` images, to data;
  * - pipeline: `Classifier.activations` on the same images' decoded pixels (preprocessing and
  *   batching by 32 included), to data;
@@ -53,7 +53,7 @@ async function activations(preference: BackendPreference, name: string, count: n
   const pixels = (decoded.get(name) ?? []).slice(0, count);
   if (pixels.length < count) throw new Error(`decode ${count} photos of ${name} first`);
   let t = performance.now();
-  const classifier = new Classifier(await loadMobileNet(MODEL_URL));
+  const classifier = new Classifier(await loadBaseModel({ url: MODEL_URL }));
   const loadMs = performance.now() - t;
   const batch = tf.tidy(() => tf.stack(pixels.map((p) => preprocess(p))) as tf.Tensor4D);
   const bare = async () => {

@@ -1,10 +1,12 @@
 import * as tf from './core/tf.js';
 import { recoverFromContextLoss, selectBackend, watchContextLoss, type BackendPreference } from './core/backend.js';
 import { Classifier, DEFAULT_TRAIN_OPTIONS, type Prediction, type TrainingHistory, type TrainOptions } from './core/classifier.js';
-import { errors } from './core/errors.js';
-import { CUT_LAYER, DEFAULT_MODEL_URL, loadMobileNet, type Pooling } from './core/feature-extractor.js';
+import { ClassifierError, errors } from './core/errors.js';
+import { augmentImage, seededRandom, type AugmentRandom, type Pixels } from './core/augment.js';
+import { BASE_MODELS, DEFAULT_BASE_MODEL, baseModelUrl, isBaseModelId, type BaseModelId, type InputRange, type Pooling } from './core/base-models.js';
+import { loadBaseModel, type BaseModelSource } from './core/feature-extractor.js';
 import { confusionMatrix } from './core/metrics.js';
-import { loadModelWithMetadata, modelFiles, modelMetadata, type ModelMetadata } from './core/model-io.js';
+import { loadModelWithMetadata, metadataPreprocessing, modelFiles, modelMetadata, type ModelMetadata } from './core/model-io.js';
 import { countLabels, organizeFiles, type Dataset, type Example, type FileWithPath, type LabelCounts, type OrganizeOptions, type SkippedFile } from './io/dataset.js';
 import { decodeFailureReason, decodeImage } from './io/decode.js';
 import { describeInput, isTensor, type MemoryInfo, type TrainerApi, type TrainHooks } from './trainer-api.js';
@@ -81,16 +83,38 @@ export interface PredictedDetail extends Prediction {
   source: string;
 }
 
-/** Everything a run can be told: the model, the backend, the split and the head's training options. */
+/** Everything a run can be told: the base model, the backend, the split, augmentation and the head's training options. */
 export interface TrainerOptions extends TrainOptions, OrganizeOptions {
-  /** URL of a MobileNet v1 0.25 224 layers `model.json`. */
+  /**
+   * The base network, a name from `BASE_MODELS`. Unset: `DEFAULT_BASE_MODEL`, or, when only
+   * `modelUrl` is set, the base recognised from that model (see `BaseModelSource.id`).
+   */
+  baseModel?: BaseModelId;
+  /**
+   * Folder URL holding every base's folder (`BASE_MODELS[id].folder`), for self-hosting: a base
+   * then loads from `<modelsPath><folder>/model.json`. Unset: the public URLs.
+   */
+  modelsPath?: string;
+  /** `model.json` URL of the base (layers or graph model), overriding the one `baseModel` and `modelsPath` give. */
   modelUrl?: string;
-  /** What the head trains on: the `[7, 7, 256]` activations (`none`, default) or their average `[256]`. */
+  /** Layer or graph node to cut a `modelUrl` base at; default: the registry's or the recognised one. */
+  cutLayer?: string;
+  /** Pixel range a `modelUrl` base expects, `[-1, 1]` or `[0, 1]`; default: the registry's, else by format. */
+  inputRange?: InputRange;
+  /** What the head trains on (see `Pooling`); unset: the base's own default (`BASE_MODELS[id].pooling`). */
   pooling?: Pooling;
+  /**
+   * Augmented copies of each training image (see `AUGMENTATION`), whose activations train the
+   * head along with the original's; never applied to validation images. Integer 0-16; 0 (default) is off.
+   */
+  augment?: number;
   backend?: BackendPreference;
   /** Folder holding the `.wasm` files of `@tensorflow/tfjs-backend-wasm`. */
   wasmPath?: string;
 }
+
+/** The most augmented copies per training image: each one costs as much as reading the image again. */
+export const MAX_AUGMENT = 16;
 
 /** Images decoded and in flight at once: enough to overlap decoding and activations, few enough to bound memory. */
 const DECODE_AHEAD = 2;
@@ -101,8 +125,8 @@ const DECODE_AHEAD = 2;
  */
 export class Trainer implements TrainerApi {
   private classifier: Classifier | undefined;
-  /** What the classifier holds: the base model's URL and backend; `saved` for a loaded saved model, which training replaces. */
-  private loaded: { modelUrl: string; backend: string; pooling?: Pooling; saved?: boolean } | undefined;
+  /** What the classifier holds: its base (as a comparable key) and backend; `saved` for a loaded saved model, which training replaces. */
+  private loaded: { base: string; backend: string; saved?: boolean } | undefined;
   private running: AbortController | undefined;
   /** What the run in progress is, for the `busy` message. */
   private activity: 'training' | 'loading' = 'training';
@@ -177,9 +201,11 @@ export class Trainer implements TrainerApi {
 
       t = performance.now();
       const used: Example[] = [];
-      const total = dataset.examples.length;
+      const copies = options.augment ?? 0;
+      const total = dataset.examples.length + copies * dataset.examples.filter((e) => e.split === 'train').length;
       report({ phase: 'reading', done: 0, total });
-      const activations = await classifier.activations(decodeAll(dataset, used, signal), {
+      const augment = copies > 0 ? { copies, random: seededRandom(options.seed ?? 1) } : undefined;
+      const activations = await classifier.activations(decodeAll(dataset, used, signal, classifier.extractor.inputSize, augment), {
         signal,
         onProgress: (done) => report({ phase: 'reading', done, total }),
       });
@@ -189,7 +215,9 @@ export class Trainer implements TrainerApi {
       const labels = [...new Set(used.filter((e) => e.split === 'train').map((e) => e.label))].sort((a, b) => a.localeCompare(b));
       if (labels.length < 2) throw errors.tooFewLabels(labels);
       const index = new Map(labels.map((label, i) => [label, i]));
-      for (const e of used) {
+      // Augmented copies are the same Example object again: one entry per image for what is reported.
+      const images = [...new Set(used)];
+      for (const e of images) {
         if (!index.has(e.label)) dataset.skipped.push({ path: e.path, reason: `label "${e.label}" has no training images that could be read` });
       }
       const pick = (split: 'train' | 'validation') => {
@@ -222,7 +250,7 @@ export class Trainer implements TrainerApi {
         validationAccuracy: result.validationAccuracy,
         confusionMatrix: confusionMatrix(labels.length, validation.labelIndices, predicted),
         validation: validation.rows.map((row, i) => ({ path: used[row].path, label: used[row].label, predicted: labels[predicted[i]] })),
-        counts: countLabels(labels, used.filter((e) => index.has(e.label))),
+        counts: countLabels(labels, images.filter((e) => index.has(e.label))),
         history: result.history,
         backend: this.loaded!.backend,
         durationMs: performance.now() - started,
@@ -256,7 +284,7 @@ export class Trainer implements TrainerApi {
     if (!classifier?.trained) throw errors.notTrained();
     let image: ImageData;
     try {
-      image = await decodeImage(isTensor(input) ? await tensorPixels(input) : input);
+      image = await decodeImage(isTensor(input) ? await tensorPixels(input) : input, classifier.extractor.inputSize);
     } catch (cause) {
       throw errors.invalidImage(source, decodeFailureReason(cause));
     }
@@ -277,7 +305,7 @@ export class Trainer implements TrainerApi {
   async save(destination?: string): Promise<File[]> {
     const classifier = this.classifier;
     if (!classifier?.trained) throw errors.notTrained();
-    const metadata = this.metadata ?? modelMetadata({ labels: classifier.labels, baseModelUrl: this.loaded!.modelUrl, cutLayer: CUT_LAYER });
+    const metadata = this.metadata ?? modelMetadata({ labels: classifier.labels, base: classifier.extractor.base });
     const model = classifier.toModel();
     const files = await modelFiles(model, metadata);
     if (destination) await model.save(destination);
@@ -309,12 +337,12 @@ export class Trainer implements TrainerApi {
     try {
       const backend = await selectBackend(options.backend ?? 'auto', options.wasmPath);
       const { model, metadata, ignored } = await loadModelWithMetadata(source);
-      const next = Classifier.fromModel(model, metadata.labels);
+      const next = Classifier.fromModel(model, metadata.labels, metadataPreprocessing(metadata), await savedBase(model, metadata));
       if (controller.signal.aborted) {
         next.dispose();
         throw errors.aborted();
       }
-      this.use(next, { modelUrl: typeof source === 'string' ? source : 'files', backend, saved: true }, options);
+      this.use(next, { base: typeof source === 'string' ? source : 'files', backend, saved: true }, options);
       this.metadata = metadata;
       return { metadata, ignored };
     } finally {
@@ -382,16 +410,15 @@ export class Trainer implements TrainerApi {
     options: TrainerOptions,
     signal: AbortSignal,
   ): Promise<{ classifier: Classifier; isNew: boolean; loaded: NonNullable<Trainer['loaded']> }> {
-    const modelUrl = options.modelUrl || DEFAULT_MODEL_URL;
-    const pooling = options.pooling ?? 'none';
+    const source = baseSource(options);
     const backend = await selectBackend(options.backend ?? 'auto', options.wasmPath);
     this.watch();
-    const loaded = { modelUrl, backend, pooling };
+    const loaded = { base: JSON.stringify([source, options.pooling]), backend };
     const current = this.loaded;
-    if (this.classifier && current && !current.saved && current.modelUrl === modelUrl && current.backend === backend && current.pooling === pooling) {
+    if (this.classifier && current && !current.saved && current.base === loaded.base && current.backend === backend) {
       return { classifier: this.classifier, isNew: false, loaded };
     }
-    const next = new Classifier(await loadMobileNet(modelUrl, { pooling }));
+    const next = new Classifier(await loadBaseModel(source, { pooling: options.pooling }));
     // Aborted or disposed (element removed) while loading: nobody will free it later.
     if (signal.aborted) {
       next.dispose();
@@ -416,8 +443,44 @@ function checkOptions(options: TrainerOptions): void {
     ['learning-rate', options.learningRate, unset(options.learningRate) || (Number.isFinite(options.learningRate) && options.learningRate! > 0), 'a number above 0, or unset'],
     ['validation-split', options.validationSplit, unset(options.validationSplit) || (options.validationSplit! >= 0 && options.validationSplit! < 1), 'a share from 0 up to (not including) 1'],
     ['seed', options.seed, unset(options.seed) || Number.isFinite(options.seed), 'a number'],
+    ['base-model', options.baseModel, !options.baseModel || isBaseModelId(options.baseModel), `one of ${Object.keys(BASE_MODELS).join(', ')}, or unset`],
+    ['pooling', options.pooling, !options.pooling || options.pooling === 'none' || options.pooling === 'average', '"none", "average", or unset'],
+    ['augment', options.augment, unset(options.augment) || (Number.isInteger(options.augment) && options.augment! >= 0 && options.augment! <= MAX_AUGMENT), `a whole number from 0 (off) to ${MAX_AUGMENT}`],
+    ['input-range', options.inputRange, unset(options.inputRange as undefined) || validRange(options.inputRange), 'two numbers, min and max, such as "-1,1" or "0,1"'],
   ];
   for (const [name, value, ok, expected] of checks) if (!ok) throw errors.invalidOption(name, value, expected);
+}
+
+/** A `[min, max]` pair of finite numbers with min below max. */
+function validRange(range: unknown): boolean {
+  return Array.isArray(range) && range.length === 2 && range.every(Number.isFinite) && range[0] < range[1];
+}
+
+/** Which base `options` ask for (see `TrainerOptions.baseModel`). */
+function baseSource(options: TrainerOptions): BaseModelSource {
+  const { modelUrl, cutLayer, inputRange } = options;
+  const id = options.baseModel || (modelUrl ? undefined : DEFAULT_BASE_MODEL);
+  return {
+    id,
+    url: id ? baseModelUrl(BASE_MODELS[id], modelUrl, options.modelsPath) : modelUrl,
+    cutLayer: cutLayer || undefined,
+    inputRange: inputRange ? [inputRange[0], inputRange[1]] : undefined,
+  };
+}
+
+/**
+ * The base a saved head-only model needs (one trained on a graph base, see `Classifier.toModel`),
+ * loaded from the metadata's URL; undefined for a model that holds its base.
+ * @throws ClassifierError `model-load-failed` when the metadata does not say which base.
+ */
+async function savedBase(model: tf.LayersModel, metadata: ModelMetadata) {
+  if (model.layers[0] instanceof tf.LayersModel) return undefined;
+  const base = metadata.baseModel;
+  if (!base?.url) {
+    throw new ClassifierError('model-load-failed', `The saved model "${model.name}" holds a head only, and its metadata names no base model to load with it.`);
+  }
+  const { inputRange } = metadataPreprocessing(metadata);
+  return loadBaseModel({ id: isBaseModelId(base.id) ? base.id : undefined, url: base.url, cutLayer: base.cutLayer, inputRange }, { pooling: base.pooling });
 }
 
 /**
@@ -441,15 +504,23 @@ async function tensorPixels(input: tf.Tensor): Promise<ImageData> {
 }
 
 /**
- * Decodes the examples in order, a few ahead of the consumer, and yields their pixels. Files that
- * fail to decode are added to `dataset.skipped`; the others to `used`, in yield order.
+ * Decodes the examples in order, a few ahead of the consumer, at `size` x `size`, and yields their
+ * pixels, each training image followed by `augment.copies` augmented copies of it. Files that fail
+ * to decode are added to `dataset.skipped`; the others to `used`, once per image yielded (an
+ * augmented copy repeats its example), in yield order.
  */
-async function* decodeAll(dataset: Dataset, used: Example[], signal: AbortSignal): AsyncGenerator<ImageData> {
+async function* decodeAll(
+  dataset: Dataset,
+  used: Example[],
+  signal: AbortSignal,
+  size: number,
+  augment?: { copies: number; random: AugmentRandom },
+): AsyncGenerator<Pixels> {
   const pending: { example: Example; result: Promise<ImageData | Error> }[] = [];
   let next = 0;
   const startNext = () => {
     const example = dataset.examples[next++];
-    pending.push({ example, result: decodeImage(example.file).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))) });
+    pending.push({ example, result: decodeImage(example.file, size).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))) });
   };
   while (pending.length < DECODE_AHEAD && next < dataset.examples.length) startNext();
   while (pending.length > 0) {
@@ -463,5 +534,10 @@ async function* decodeAll(dataset: Dataset, used: Example[], signal: AbortSignal
     }
     used.push(example);
     yield pixels;
+    if (!augment || example.split !== 'train') continue;
+    for (let k = 0; k < augment.copies; k++) {
+      used.push(example);
+      yield augmentImage(pixels, augment.random);
+    }
   }
 }

@@ -2,7 +2,8 @@ import * as tf from './tf.js';
 import { ClassifierError, errors } from './errors.js';
 import type { FeatureExtractor } from './feature-extractor.js';
 import { nextTask } from './next-task.js';
-import { INPUT_SIZE, preprocess, preprocessBatch, type ImageInput } from './preprocess.js';
+import { disposeLayersModel } from './dispose.js';
+import { RECIPE_PREPROCESSING, preprocess, preprocessBatch, type ImageInput, type Preprocessing } from './preprocess.js';
 
 /** Head and training settings. Every field is optional; defaults are in {@link DEFAULT_TRAIN_OPTIONS}. */
 export interface TrainOptions {
@@ -124,6 +125,11 @@ export class Classifier {
 
   constructor(readonly extractor: FeatureExtractor) {}
 
+  /** How images become the base's input: its side and pixel range. */
+  get preprocessing(): Preprocessing {
+    return { size: this.extractor.inputSize, inputRange: this.extractor.inputRange };
+  }
+
   /** True once a head has been trained. */
   get trained(): boolean {
     return this.head !== undefined;
@@ -149,12 +155,12 @@ export class Classifier {
     const size = shape.reduce((a, b) => a * b, 1);
     const rows: Float32Array[] = [];
     let batch: ImageInput[] = [];
-    const floats = batchSize * INPUT_SIZE * INPUT_SIZE * 3;
+    const floats = batchSize * this.extractor.inputSize ** 2 * 3;
     if (this.scratch?.length !== floats) this.scratch = new Float32Array(floats);
     const scratch = this.scratch;
     const flush = async () => {
       // Filled and used within one synchronous tidy, so calls can share the buffer.
-      const out = tf.tidy(() => this.extractor.activations(preprocessBatch(batch, scratch)));
+      const out = tf.tidy(() => this.extractor.activations(preprocessBatch(batch, this.preprocessing, scratch)));
       let values: Float32Array;
       try {
         // Awaited, so the page breathes between batches.
@@ -298,7 +304,7 @@ export class Classifier {
     if (!head) throw errors.notTrained();
     const labels = this.labels;
     const probabilities = tf.tidy(() => {
-      const activations = this.extractor.activations(preprocess(image).expandDims(0) as tf.Tensor4D);
+      const activations = this.extractor.activations(preprocess(image, this.preprocessing).expandDims(0) as tf.Tensor4D);
       return (head.predict(activations) as tf.Tensor).squeeze();
     });
     const values = await probabilities.data();
@@ -310,28 +316,39 @@ export class Classifier {
   }
 
   /**
-   * The base network and the head joined into one model, to save: input `[batch, 224, 224, 3]`
-   * in [-1, 1], output `[batch, labels.length]` softmax probabilities. Its layers are the base
-   * and the head, the structure Teachable Machine exports too. It shares this classifier's
-   * weights: save it, do not dispose it.
+   * The model to save. With a layers base: the base and the head joined into one model, input
+   * `[batch, size, size, 3]` in the base's range, output `[batch, labels.length]` softmax
+   * probabilities; its layers are the base and the head, the structure Teachable Machine exports
+   * too. With a graph base (which tfjs cannot nest in a layers model): the head alone, input
+   * `[batch, ...activationShape]`; the metadata names the base to load with it. It shares this
+   * classifier's weights: save it, do not dispose it.
    *
    * @throws ClassifierError `not-trained`.
    */
-  toModel(): tf.Sequential {
+  toModel(): tf.LayersModel {
     if (!this.head) throw errors.notTrained();
-    return tf.sequential({ layers: [this.extractor.model, this.head] });
+    return this.extractor.model ? tf.sequential({ layers: [this.extractor.model, this.head] }) : this.head;
   }
 
   /**
-   * A classifier that predicts with a saved model: one whose two layers are a base network and a
-   * head (what {@link toModel} builds and a Teachable Machine image model is). It takes ownership
-   * of the model's weights.
+   * A classifier that predicts with a saved model: either a base network followed by a head (what
+   * {@link toModel} builds with a layers base, and what a Teachable Machine image model is), or a
+   * head alone with the `extractor` it was trained on. It takes ownership of the model's weights
+   * and of `extractor`.
    *
    * @param labels names of the model's outputs, in order.
-   * @throws ClassifierError `model-load-failed` when the model is not a base followed by a head.
+   * @param preprocessing how images become the base's input (the saved metadata's); default the
+   *   recipe's, which Teachable Machine's exports share.
+   * @throws ClassifierError `model-load-failed` when the model is neither.
    */
-  static fromModel(model: tf.LayersModel, labels: string[]): Classifier {
+  static fromModel(model: tf.LayersModel, labels: string[], preprocessing: Preprocessing = RECIPE_PREPROCESSING, extractor?: FeatureExtractor): Classifier {
     const [base, head, ...rest] = model.layers;
+    if (extractor) {
+      const classifier = new Classifier(extractor);
+      classifier.head = model;
+      classifier.labels = [...labels];
+      return classifier;
+    }
     if (!(base instanceof tf.LayersModel) || !(head instanceof tf.LayersModel) || rest.length > 0) {
       disposeLayersModel(model);
       throw new ClassifierError(
@@ -340,9 +357,11 @@ export class Classifier {
       );
     }
     const classifier = new Classifier({
-      inputSize: (base.inputs[0].shape as number[])[1],
+      inputSize: preprocessing.size,
+      inputRange: preprocessing.inputRange,
       activationShape: (base.outputs[0].shape as number[]).slice(1),
       model: base,
+      base: { id: 'custom', url: model.name, format: 'layers', cutLayer: base.outputNames[0], inputSize: preprocessing.size, inputRange: preprocessing.inputRange, pooling: (base.outputs[0].shape.length === 2 ? 'average' : 'none') },
       activations: (batch) => base.predict(batch) as tf.Tensor,
       dispose: () => disposeLayersModel(base),
     });
@@ -358,16 +377,6 @@ export class Classifier {
     this.scratch = undefined;
     this.extractor.dispose();
   }
-}
-
-/**
- * Frees every weight of a layers model, nested models included. `LayersModel.dispose()` is not
- * enough here: TensorFlow.js counts each use of a model as a layer (each
- * {@link Classifier.toModel}, the nesting in a loaded model) and frees weights only when that
- * count reaches zero, and a nested model's count is not brought down by its parent's dispose.
- */
-export function disposeLayersModel(model: tf.LayersModel): void {
-  tf.dispose(model.weights.map((w) => w.read()));
 }
 
 /** flatten → dense `hiddenUnits` relu → dense `numClasses` softmax, compiled with Adam. */

@@ -35,7 +35,7 @@ export const errors = {
   modelLoadFailed: (url: string, cause: unknown) =>
     new ClassifierError(
       'model-load-failed',
-      `Could not load the MobileNet model from ${url} (${reason(cause)}). Check the model-url attribute and that the model.json and its weight files are reachable.`,
+      `Could not load the base model from ${url} (${reason(cause)}). Check the base-model, models-path and model-url attributes, and that the model.json and its weight files are reachable there.`,
       { cause },
     ),
   backendUnavailable: (backend: string) =>

@@ -34,18 +34,17 @@ export function baseModelCacheKey(modelUrl: string): string | undefined {
 const MAX_URL_LENGTH = 8192;
 
 /**
- * The model stored under `key`, or `undefined` when there is none, IndexedDB is missing or
- * refuses (private mode, opaque origin, no IndexedDB in this worker), or the entry is damaged.
+ * The model files stored under `key` (layers or graph model), or `undefined` when there are none,
+ * IndexedDB is missing or refuses (private mode, opaque origin, no IndexedDB in this worker), or
+ * the entry is damaged (checked before anything is built from it: a short weight buffer would
+ * fail half-way through creating the weight tensors, leaving those already made allocated).
  * Never throws: the caller fetches from the network instead.
  */
-export async function loadCachedModel(key: string): Promise<tf.LayersModel | undefined> {
+export async function loadCachedArtifacts(key: string): Promise<tf.io.ModelArtifacts | undefined> {
   try {
     const [handler] = tf.io.getLoadHandlers(key);
     const artifacts = handler?.load && (await within(IDB_TIMEOUT_MS, handler.load()));
-    // Checked before building anything: a short weight buffer would fail half-way through
-    // creating the weight tensors, leaving those already made allocated.
-    if (!artifacts || !isComplete(artifacts)) return undefined;
-    return await tf.loadLayersModel(tf.io.fromMemory(artifacts));
+    return artifacts && isComplete(artifacts) ? artifacts : undefined;
   } catch {
     return undefined;
   }

@@ -1,7 +1,9 @@
 import * as tf from './tf.js';
-import { disposeLayersModel } from './classifier.js';
+import { BASE_MODELS, isBaseModelId, type InputRange, type Pooling } from './base-models.js';
+import { disposeLayersModel } from './dispose.js';
 import { ClassifierError } from './errors.js';
-import { INPUT_SIZE } from './preprocess.js';
+import type { BaseModelInfo } from './feature-extractor.js';
+import { RECIPE_PREPROCESSING, type Preprocessing } from './preprocess.js';
 
 /**
  * `metadata.json`, written next to a saved `model.json` and kept in its `userDefinedMetadata`
@@ -21,29 +23,34 @@ export interface ModelMetadata {
   modelName: string;
   /** Label names in the order of the model's outputs. */
   labels: string[];
-  /** Side of the square input in pixels (224). */
+  /** Side of the square input in pixels (224; 96 for `mobilenet-v2-0.50-96`). */
   imageSize?: number;
-  /** How an image becomes the model's input; absent in Teachable Machine exports, which preprocess the same way. */
+  /** How an image becomes the model's input; absent in Teachable Machine exports, which preprocess as the recipe does. */
   preprocessing?: {
     /** Before the crop, as `decodeImage` does: EXIF orientation, transparency on white. */
     decode: string;
     crop: 'center-square';
-    /** How the square becomes 224x224, as `decodeImage` does it. */
+    /** How the square becomes `size` x `size`, as `decodeImage` does it. */
     resize: string;
     size: number;
-    /** Pixel values 0-255 → [-1, 1]. */
-    scale: 'x / 127.5 - 1';
+    /** Pixel values 0-255 → the base's range, as a formula: `x / 127.5 - 1` or `x / 255`. */
+    scale: string;
+    /** The same as `[min, max]`: what `imageToInput` reads. */
+    inputRange?: InputRange;
   };
-  /** The frozen base network the head was trained on. */
-  baseModel?: { name: string; url: string; cutLayer: string };
+  /**
+   * The frozen base network the head was trained on. `format` `graph`: the saved model is the head
+   * alone (input `[batch, features]`), and loading it loads the base from `url` first.
+   */
+  baseModel?: { id?: string; name: string; url: string; cutLayer: string; format?: 'layers' | 'graph'; pooling?: Pooling };
 }
 
 /** What {@link modelMetadata} needs to know beyond the labels. */
 export interface MetadataInfo {
   labels: string[];
   modelName?: string;
-  baseModelUrl: string;
-  cutLayer: string;
+  /** The base the head was trained on, as the feature extractor reports it. */
+  base: BaseModelInfo;
 }
 
 /** `packageName` and `packageVersion` of what we write. */
@@ -59,15 +66,32 @@ export function modelMetadata(info: MetadataInfo): ModelMetadata {
     userMetadata: {},
     modelName: info.modelName ?? 'ml-classifier-model',
     labels: [...info.labels],
-    imageSize: INPUT_SIZE,
+    imageSize: info.base.inputSize,
     preprocessing: {
       decode: 'EXIF orientation applied; transparent pixels on white',
       crop: 'center-square',
       resize: 'canvas drawImage with imageSmoothingQuality "high"',
-      size: INPUT_SIZE,
-      scale: 'x / 127.5 - 1',
+      size: info.base.inputSize,
+      scale: info.base.inputRange[0] === -1 && info.base.inputRange[1] === 1 ? 'x / 127.5 - 1' : `x / ${255 / (info.base.inputRange[1] - info.base.inputRange[0])} + ${info.base.inputRange[0]}`,
+      inputRange: [...info.base.inputRange],
     },
-    baseModel: { name: 'MobileNet v1 0.25 224 (ImageNet)', url: info.baseModelUrl, cutLayer: info.cutLayer },
+    baseModel: {
+      id: info.base.id,
+      name: isBaseModelId(info.base.id) ? BASE_MODELS[info.base.id].name : `custom base at ${info.base.url}`,
+      url: info.base.url,
+      cutLayer: info.base.cutLayer,
+      format: info.base.format,
+      pooling: info.base.pooling,
+    },
+  };
+}
+
+/** How a saved model's images are preprocessed, from its metadata: the recipe's when it does not say (Teachable Machine). */
+export function metadataPreprocessing(metadata: ModelMetadata | undefined): Preprocessing {
+  const range = metadata?.preprocessing?.inputRange;
+  return {
+    size: metadata?.preprocessing?.size ?? metadata?.imageSize ?? RECIPE_PREPROCESSING.size,
+    inputRange: Array.isArray(range) && range.length === 2 ? [range[0], range[1]] : RECIPE_PREPROCESSING.inputRange,
   };
 }
 
@@ -108,7 +132,8 @@ export async function modelFiles(model: tf.LayersModel, metadata: ModelMetadata)
  * @param source a `model.json` URL (its `metadata.json` is read from the same folder, falling back
  *   to the model's `userDefinedMetadata`), an `indexeddb://name` URL, or the files `model.json`,
  *   its weight files (`*.bin`) and optionally `metadata.json`.
- * @returns the model (input `[batch, 224, 224, 3]` in [-1, 1]), its metadata, and the names of
+ * @returns the model (input `[batch, size, size, 3]` in the range its metadata gives, or the head
+ *   alone for a graph base), its metadata, and the names of
  *   files given that are not part of it (`ignored`), to report.
  * @throws ClassifierError `model-load-failed` naming the source and the reason: files missing
  *   (model.json, a weight file it names), unreadable, no labels, or labels that do not match the

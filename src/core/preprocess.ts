@@ -1,29 +1,41 @@
 import * as tf from './tf.js';
+import type { Pixels } from './augment.js';
+import type { InputRange } from './base-models.js';
 
-/** MobileNet v1's input side in pixels: images become `[224, 224, 3]`. */
-export const INPUT_SIZE = 224;
+/** How pixels become a base network's input: the square's side and the value range. */
+export interface Preprocessing {
+  /** Side of the square input in pixels: 224, or 96 for `mobilenet-v2-0.50-96`. */
+  size: number;
+  /** `[-1, 1]` (`x / 127.5 - 1`) or `[0, 1]` (`x / 255`). */
+  inputRange: InputRange;
+}
+
+/** The original recipe's: 224x224, `x / 127.5 - 1` (MobileNet v1 and v2 from Keras). */
+export const RECIPE_PREPROCESSING: Preprocessing = { size: 224, inputRange: [-1, 1] };
 
 /**
  * Pixels the core accepts: an RGB(A) `ImageData`-like object, any source `tf.browser.fromPixels`
  * takes, or an integer `[height, width, 3]` tensor with values 0-255 (not disposed here).
  */
-export type ImageInput = tf.Tensor3D | tf.PixelData | ImageData | ImageBitmap | HTMLCanvasElement | OffscreenCanvas | HTMLImageElement | HTMLVideoElement;
+export type ImageInput = tf.Tensor3D | tf.PixelData | Pixels | ImageData | ImageBitmap | HTMLCanvasElement | OffscreenCanvas | HTMLImageElement | HTMLVideoElement;
 
 /**
- * The one preprocessing step shared by training and prediction, as MobileNet v1 was trained:
- * center-crop to the largest square, bilinear resize to 224x224 (`tf.image.cropAndResize`, which
- * does both at once), and scale 0-255 to [-1, 1] as `x / 127.5 - 1`.
+ * The one preprocessing step shared by training and prediction, as the base network was trained:
+ * center-crop to the largest square, bilinear resize to `size` x `size` (`tf.image.cropAndResize`,
+ * which does both at once), and scale 0-255 to the base's range: `x / 127.5 - 1` for [-1, 1],
+ * `x / 255` for [0, 1].
  *
- * 224x224 pixel data (what the io layer's `decodeImage` returns) has nothing to crop or resize, so
- * its bytes are scaled in one pass on the CPU instead, without any tensor work: the same values
- * (to float rounding), about 5 ms less per image on WASM.
+ * Pixel data already `size` x `size` (what the io layer's `decodeImage` returns) has nothing to
+ * crop or resize, so its bytes are scaled in one pass on the CPU instead, without any tensor work:
+ * the same values (to float rounding), about 5 ms less per image on WASM.
  *
  * @param image any `ImageInput` of any size (1x1 works); alpha is dropped here, so composite
  *   transparent images onto a background before (the io layer uses white).
- * @returns a new float32 tensor `[224, 224, 3]` in [-1, 1]; the caller disposes it.
+ * @returns a new float32 tensor `[size, size, 3]` in the base's range; the caller disposes it.
  */
-export function preprocess(image: ImageInput): tf.Tensor3D {
-  if (isNetworkSized(image)) return tf.tensor3d(scaled([image]), [INPUT_SIZE, INPUT_SIZE, 3]);
+export function preprocess(image: ImageInput, preprocessing: Preprocessing = RECIPE_PREPROCESSING): tf.Tensor3D {
+  const { size, inputRange } = preprocessing;
+  if (isNetworkSized(image, size)) return tf.tensor3d(scaled([image], preprocessing), [size, size, 3]);
   return tf.tidy(() => {
     const pixels = image instanceof tf.Tensor ? image : tf.browser.fromPixels(image as tf.PixelData, 3);
     const [height, width] = pixels.shape;
@@ -39,49 +51,55 @@ export function preprocess(image: ImageInput): tf.Tensor3D {
       pixels.toFloat().expandDims(0) as tf.Tensor4D,
       [box],
       [0],
-      [INPUT_SIZE, INPUT_SIZE],
+      [size, size],
       'bilinear',
     );
-    return square.squeeze<tf.Tensor3D>([0]).div(127.5).sub(1);
+    return square.squeeze<tf.Tensor3D>([0]).div(255 / (inputRange[1] - inputRange[0])).add(inputRange[0]);
   });
 }
 
 /**
- * {@link preprocess} for a batch: `[n, 224, 224, 3]` in [-1, 1], a new tensor the caller disposes.
- * A batch of 224x224 pixel data becomes one tensor from one buffer (no per-image tensors).
+ * {@link preprocess} for a batch: `[n, size, size, 3]`, a new tensor the caller disposes. A batch
+ * of pixel data already `size` x `size` becomes one tensor from one buffer (no per-image tensors).
  *
- * @param scratch optional buffer of at least `n * 150,528` floats that 224x224 pixel data is
+ * @param scratch optional buffer of at least `n * size * size * 3` floats that such pixel data is
  *   scaled into, instead of a new array: a fresh 19 MB array for 32 images cost ~60 ms of page
  *   faults (measured on WASM), 13 times the scaling itself. The tensor may keep a view of it (CPU
  *   backend; WebGL until its first use), so refill it only once that tensor is used or disposed.
  */
-export function preprocessBatch(images: readonly ImageInput[], scratch?: Float32Array): tf.Tensor4D {
-  if (images.every(isNetworkSized)) {
-    return tf.tensor4d(scaled(images as ImageData[], scratch), [images.length, INPUT_SIZE, INPUT_SIZE, 3]);
+export function preprocessBatch(images: readonly ImageInput[], preprocessing: Preprocessing = RECIPE_PREPROCESSING, scratch?: Float32Array): tf.Tensor4D {
+  const { size } = preprocessing;
+  if (images.every((image) => isNetworkSized(image, size))) {
+    return tf.tensor4d(scaled(images as Pixels[], preprocessing, scratch), [images.length, size, size, 3]);
   }
-  return tf.tidy(() => tf.stack(images.map(preprocess)) as tf.Tensor4D);
+  return tf.tidy(() => tf.stack(images.map((image) => preprocess(image, preprocessing))) as tf.Tensor4D);
 }
 
-const PIXELS = INPUT_SIZE * INPUT_SIZE;
-
-/** RGBA pixel data of exactly 224x224, whose crop and resize are the identity. */
-function isNetworkSized(image: ImageInput): image is ImageData {
-  return !(image instanceof tf.Tensor) && 'data' in image && image.width === INPUT_SIZE && image.height === INPUT_SIZE && image.data.length === PIXELS * 4;
+/** RGBA pixel data of exactly `size` x `size`, whose crop and resize are the identity. */
+function isNetworkSized(image: ImageInput, size: number): image is Pixels {
+  return !(image instanceof tf.Tensor) && 'data' in image && image.width === size && image.height === size && image.data.length === size * size * 4;
 }
 
-/** `x / 127.5 - 1` for every byte value x, looked up rather than computed 150,528 times an image. */
-const SCALED = Float32Array.from({ length: 256 }, (_, x) => x / 127.5 - 1);
+/**
+ * Each byte value x scaled to the range, looked up rather than computed 150,528 times an image:
+ * `x / (255 / (max - min)) + min`, which is `x / 127.5 - 1` for [-1, 1] to the last bit.
+ */
+function scaleTable([min, max]: InputRange): Float32Array {
+  return Float32Array.from({ length: 256 }, (_, x) => x / (255 / (max - min)) + min);
+}
 
-/** The images' RGB bytes scaled, one after the other: `[n * 224 * 224 * 3]`, in `scratch` when given. */
-function scaled(images: readonly ImageData[], scratch?: Float32Array): Float32Array {
-  const length = images.length * PIXELS * 3;
+/** The images' RGB bytes scaled, one after the other: `[n * size * size * 3]`, in `scratch` when given. */
+function scaled(images: readonly Pixels[], { size, inputRange }: Preprocessing, scratch?: Float32Array): Float32Array {
+  const table = scaleTable(inputRange);
+  const pixels = size * size;
+  const length = images.length * pixels * 3;
   const values = scratch ? scratch.subarray(0, length) : new Float32Array(length);
   let o = 0;
   for (const { data } of images) {
-    for (let i = 0; i < PIXELS * 4; i += 4) {
-      values[o++] = SCALED[data[i]];
-      values[o++] = SCALED[data[i + 1]];
-      values[o++] = SCALED[data[i + 2]];
+    for (let i = 0; i < pixels * 4; i += 4) {
+      values[o++] = table[data[i]];
+      values[o++] = table[data[i + 1]];
+      values[o++] = table[data[i + 2]];
     }
   }
   return values;

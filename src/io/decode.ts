@@ -1,4 +1,3 @@
-import { INPUT_SIZE } from '../core/preprocess.js';
 
 /** Colour transparent pixels are composited onto, for training and prediction alike. */
 export const BACKGROUND = '#ffffff';
@@ -6,10 +5,13 @@ export const BACKGROUND = '#ffffff';
 /** How long one image may take to decode before it is skipped, in ms. */
 export const DECODE_TIMEOUT_MS = 15000;
 
+/** The side images are decoded to when no other is asked for: the recipe's 224. */
+export const DEFAULT_DECODE_SIZE = 224;
+
 /**
  * Decodes an image into the pixels the core takes, upright and already the network's size:
  * - EXIF orientation applied;
- * - the center square (side = the short side) drawn onto a 224x224 canvas with high-quality
+ * - the center square (side = the short side) drawn onto a `size` x `size` canvas with high-quality
  *   smoothing, so a 36-megapixel photo is never held at full size, never reaches the GPU, and the
  *   core's crop and resize have nothing left to do (its fast path: bytes to floats in one pass);
  * - transparency composited onto white ({@link BACKGROUND}).
@@ -20,38 +22,40 @@ export const DECODE_TIMEOUT_MS = 15000;
  * `createImageBitmap`. Works in a worker (`OffscreenCanvas`, no DOM).
  *
  * @param source a `File`/`Blob`, or any `ImageBitmapSource` (canvas, `<img>`, video, `ImageData`).
- * @returns `ImageData` of 224x224 RGBA pixels (alpha 255), 200,704 bytes.
+ * @param size side of the square in pixels: the base network's input size (224; 96 for
+ *   `mobilenet-v2-0.50-96`).
+ * @returns `ImageData` of `size` x `size` RGBA pixels (alpha 255): 200,704 bytes at 224.
  * @throws Error with the browser's reason when the bytes are not a decodable image, or after
  *   {@link DECODE_TIMEOUT_MS}.
  */
-export function decodeImage(source: ImageBitmapSource): Promise<ImageData> {
-  return withTimeout(decode(source), DECODE_TIMEOUT_MS);
+export function decodeImage(source: ImageBitmapSource, size = DEFAULT_DECODE_SIZE): Promise<ImageData> {
+  return withTimeout(decode(source, size), DECODE_TIMEOUT_MS);
 }
 
-async function decode(source: ImageBitmapSource): Promise<ImageData> {
+async function decode(source: ImageBitmapSource, size: number): Promise<ImageData> {
   // By content, not name or type: downloaded sets often hold PNGs named .jpg.
   const header = source instanceof Blob ? new DataView(await source.slice(0, 256 * 1024).arrayBuffer()) : undefined;
   const image = source instanceof Blob && header && isJpeg(header)
-    ? await decodeJpeg(source, header)
+    ? await decodeJpeg(source, header, size)
     : await createImageBitmap(source, { imageOrientation: 'from-image' });
   try {
     const [width, height] = image instanceof ImageBitmap ? [image.width, image.height] : [image.displayWidth, image.displayHeight];
     const side = Math.min(width, height);
-    const context = new OffscreenCanvas(INPUT_SIZE, INPUT_SIZE).getContext('2d', { willReadFrequently: true })!; // CPU canvas
+    const context = new OffscreenCanvas(size, size).getContext('2d', { willReadFrequently: true })!; // CPU canvas
     context.fillStyle = BACKGROUND;
-    context.fillRect(0, 0, INPUT_SIZE, INPUT_SIZE);
+    context.fillRect(0, 0, size, size);
     context.imageSmoothingQuality = 'high';
     // drawImage applies a VideoFrame's rotation and flip (its EXIF orientation); the center
     // square is the same region in stored and displayed coordinates.
-    context.drawImage(image, (width - side) / 2, (height - side) / 2, side, side, 0, 0, INPUT_SIZE, INPUT_SIZE);
-    return context.getImageData(0, 0, INPUT_SIZE, INPUT_SIZE);
+    context.drawImage(image, (width - side) / 2, (height - side) / 2, side, side, 0, 0, size, size);
+    return context.getImageData(0, 0, size, size);
   } finally {
     image.close();
   }
 }
 
 /** A JPEG decoded at reduced size where `ImageDecoder` exists; else a full `ImageBitmap`. */
-async function decodeJpeg(blob: Blob, header: DataView): Promise<VideoFrame | ImageBitmap> {
+async function decodeJpeg(blob: Blob, header: DataView, side: number): Promise<VideoFrame | ImageBitmap> {
   if (!('ImageDecoder' in globalThis) || !(await ImageDecoder.isTypeSupported('image/jpeg'))) {
     return createImageBitmap(blob, { imageOrientation: 'from-image' });
   }
@@ -59,8 +63,8 @@ async function decodeJpeg(blob: Blob, header: DataView): Promise<VideoFrame | Im
   const size = jpegSize(header);
   if (size) {
     // Chromium picks the largest M/8 scale whose pixel count fits the desired size, which can
-    // land below 224; asking for twice that keeps the short side >= 224.
-    const k = Math.min(1, (2 * INPUT_SIZE) / Math.min(size[0], size[1]));
+    // land below the side asked for; asking for twice that keeps the short side at least that.
+    const k = Math.min(1, (2 * side) / Math.min(size[0], size[1]));
     init.desiredWidth = Math.round(size[0] * k);
     init.desiredHeight = Math.round(size[1] * k);
   }

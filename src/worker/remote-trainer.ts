@@ -109,7 +109,7 @@ export class RemoteTrainer implements TrainerApi {
     try {
       const { labelFromFileName, ...rest } = options;
       const urls: [string, string][] = [];
-      const posted: PostedTrainOptions = { ...rest, modelUrl: absolute(rest.modelUrl, urls), wasmPath: absolute(rest.wasmPath, urls) };
+      const posted: PostedTrainOptions = { ...rest, modelUrl: absolute(rest.modelUrl, urls), modelsPath: absolute(rest.modelsPath, urls), wasmPath: absolute(rest.wasmPath, urls) };
       if (labelFromFileName) posted.fileLabels = ruleAnswers(files, labelFromFileName);
       const id = this.nextId++;
       const last = await this.postFilesAhead(id, files.map(({ file, path }) => ({ file, path })), run.controller.signal);

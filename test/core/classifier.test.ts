@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/core/backend.js';
 import { Classifier } from '../../src/core/classifier.js';
-import { loadMobileNet, type FeatureExtractor } from '../../src/core/feature-extractor.js';
+import { loadBaseModel, type FeatureExtractor } from '../../src/core/feature-extractor.js';
 import { preprocess, preprocessBatch } from '../../src/core/preprocess.js';
 import { decodeImage } from '../../src/io/decode.js';
 import { COLORS, MODEL_URL, WASM_PATH, activationRows, headOnly, isPhoto, listShared, separable, sharedFile, tensorCount } from '../helpers.js';
@@ -37,7 +37,7 @@ describe('core: preprocessing', () => {
     const viaTensors = tf.tidy(() => tf.stack(images.map((image) => preprocess(tf.browser.fromPixels(image, 3)))));
     const fast = preprocessBatch(images);
     const scratch = new Float32Array(4 * 224 * 224 * 3).fill(7);
-    const intoScratch = preprocessBatch(images, scratch);
+    const intoScratch = preprocessBatch(images, undefined, scratch);
     const single = preprocess(images[1]);
     expect(fast.shape).to.deep.equal([3, 224, 224, 3]);
     const diff = (x: tf.Tensor, y: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(x, y))).dataSync()[0]);
@@ -66,7 +66,7 @@ describe('core: MobileNet cut and head, on the real model', function () {
 
   before(async () => {
     backend = await selectBackend('auto', WASM_PATH);
-    extractor = await loadMobileNet(MODEL_URL);
+    extractor = await loadBaseModel({ url: MODEL_URL });
   });
 
   it('picks a working backend: WebGL on a real GPU, else WASM', () => {
@@ -124,7 +124,7 @@ describe('core: MobileNet cut and head, on the real model', function () {
 
   it('dispose() frees the head and the base model', async () => {
     const start = tensorCount();
-    const classifier = new Classifier(await loadMobileNet(MODEL_URL));
+    const classifier = new Classifier(await loadBaseModel({ url: MODEL_URL }));
     expect(tensorCount()).to.be.greaterThan(start + 50);
     await classifier.train(['a', 'b'], { activations: activationRows(2), labelIndices: [0, 1] }, null, { epochs: 1 });
     classifier.dispose();
@@ -132,7 +132,7 @@ describe('core: MobileNet cut and head, on the real model', function () {
   });
 
   it('aborts training at the next batch without leaking or replacing the trained head', async () => {
-    const fresh = await loadMobileNet(MODEL_URL);
+    const fresh = await loadBaseModel({ url: MODEL_URL });
     const classifier = new Classifier(fresh);
     const start = tensorCount();
     const xs = activationRows(8);

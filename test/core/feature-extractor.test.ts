@@ -2,7 +2,10 @@ import { expect } from '@open-wc/testing';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/core/backend.js';
 import { foldBatchNorm } from '../../src/core/fold-batch-norm.js';
-import { CUT_LAYER, loadMobileNet, type FeatureExtractor } from '../../src/core/feature-extractor.js';
+import { BASE_MODELS } from '../../src/core/base-models.js';
+import { loadBaseModel, type FeatureExtractor } from '../../src/core/feature-extractor.js';
+
+const CUT_LAYER = BASE_MODELS['mobilenet-v1-0.25'].cutLayer!;
 import { preprocess } from '../../src/core/preprocess.js';
 import { decodeImage } from '../../src/io/decode.js';
 import { MODEL_URL, PEXELS, WASM_PATH, isPhoto, listShared, sharedFile, tensorCount } from '../helpers.js';
@@ -38,12 +41,12 @@ describe('core: MobileNet with BatchNormalization folded', function () {
 
   before(async () => {
     await selectBackend('wasm', WASM_PATH);
-    extractor = await loadMobileNet(MODEL_URL);
+    extractor = await loadBaseModel({ url: MODEL_URL });
     full = await tf.loadLayersModel(MODEL_URL);
     unfolded = tf.model({ inputs: full.inputs, outputs: full.getLayer(CUT_LAYER).output as tf.SymbolicTensor });
     const paths = (await listShared(PEXELS)).filter(isPhoto);
     const images = await Promise.all(paths.map(async (p) => decodeImage(await sharedFile(`${PEXELS}/${p}`))));
-    photos = tf.tidy(() => tf.stack(images.map(preprocess)) as tf.Tensor4D);
+    photos = tf.tidy(() => tf.stack(images.map((image) => preprocess(image))) as tf.Tensor4D);
   });
 
   after(() => {
@@ -53,7 +56,7 @@ describe('core: MobileNet with BatchNormalization folded', function () {
   });
 
   it('keeps the layer names and the [batch, 224, 224, 3] → [batch, 7, 7, 256] cut, with no BN layer left', () => {
-    const model = extractor.model;
+    const model = extractor.model!;
     expect(model.layers.filter((l) => l.getClassName() === 'BatchNormalization')).to.have.length(0);
     expect(model.layers.map((l) => l.name)).to.deep.equal(
       unfolded.layers.map((l) => l.name).filter((name) => !name.endsWith('_bn')),
@@ -104,7 +107,7 @@ describe('core: MobileNet with BatchNormalization folded', function () {
       const bn = bnOf.get(layer.name);
       if (bn) {
         const reference = bn.apply(output) as tf.Tensor;
-        const folded = extractor.model.getLayer(layer.name).apply(input) as tf.Tensor;
+        const folded = extractor.model!.getLayer(layer.name).apply(input) as tf.Tensor;
         const [min, max] = tf.tidy(() => [reference.min().dataSync()[0], reference.max().dataSync()[0]]);
         diffs.push({ name: layer.name, diff: maxAbsDiff(folded, reference), min, max });
         tf.dispose([reference, folded]);
@@ -133,7 +136,7 @@ describe('core: MobileNet with BatchNormalization folded', function () {
 
   it('saves and reloads as an ordinary layers model giving the same activations', async () => {
     let artifacts: tf.io.ModelArtifacts | undefined;
-    await extractor.model.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
+    await extractor.model!.save(tf.io.withSaveHandler(async (a) => ((artifacts = a), { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } })));
     const reloaded = await tf.loadLayersModel(tf.io.fromMemory(artifacts!));
     const batch = photos.slice(0, 2);
     const [a, b] = [extractor.activations(batch), reloaded.predict(batch) as tf.Tensor];
@@ -170,7 +173,7 @@ describe('core: MobileNet with BatchNormalization folded', function () {
 
   it('frees every tensor it loads: the same count after dispose as before load', async () => {
     const before = tensorCount();
-    const other = await loadMobileNet(MODEL_URL);
+    const other = await loadBaseModel({ url: MODEL_URL });
     other.dispose();
     expect(tensorCount()).to.equal(before);
   });
@@ -180,7 +183,7 @@ describe('core: MobileNet with BatchNormalization folded', function () {
     // One webgl round: a 32-image batch takes ~10 s there (SwiftShader), so more would add minutes.
     for (const [backend, rounds] of [['wasm', 5], ['webgl', 1]] as const) {
       if (!(await tf.setBackend(backend))) continue;
-      const [foldedMs, unfoldedMs] = await msPerImage([extractor.model, unfolded], photos, rounds);
+      const [foldedMs, unfoldedMs] = await msPerImage([extractor.model!, unfolded], photos, rounds);
       const [a, b] = [extractor.activations(photos), unfolded.predict(photos) as tf.Tensor];
       lines.push(
         `${backend}: folded ${foldedMs.toFixed(1)} ms/image, loaded ${unfoldedMs.toFixed(1)} ms/image ` +

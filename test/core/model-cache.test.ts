@@ -1,7 +1,7 @@
 import { expect } from '@open-wc/testing';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/core/backend.js';
-import { loadMobileNet, type FeatureExtractor } from '../../src/core/feature-extractor.js';
+import { loadBaseModel, type FeatureExtractor } from '../../src/core/feature-extractor.js';
 import { BASE_MODEL_CACHE_PREFIX, baseModelCacheKey, clearBaseModelCache } from '../../src/core/model-cache.js';
 import { MODEL_URL, WASM_PATH, tensorCount } from '../helpers.js';
 
@@ -16,11 +16,11 @@ const KEY = baseModelCacheKey(MODEL_URL)!;
 const modelRequests = () =>
   performance.getEntriesByType('resource').filter((e) => e.name.startsWith(MODEL_DIR)).length;
 
-/** `loadMobileNet(MODEL_URL)` with the model requests it made and its time. */
+/** `loadBaseModel({ url: MODEL_URL })` with the model requests it made and its time. */
 async function load(): Promise<{ extractor: FeatureExtractor; requests: number; ms: number }> {
   performance.clearResourceTimings();
   const start = performance.now();
-  const extractor = await loadMobileNet(MODEL_URL);
+  const extractor = await loadBaseModel({ url: MODEL_URL });
   return { extractor, requests: modelRequests(), ms: performance.now() - start };
 }
 

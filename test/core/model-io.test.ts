@@ -2,7 +2,7 @@ import { expect } from '@open-wc/testing';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/core/backend.js';
 import { Classifier } from '../../src/core/classifier.js';
-import { CUT_LAYER, loadMobileNet } from '../../src/core/feature-extractor.js';
+import { loadBaseModel } from '../../src/core/feature-extractor.js';
 import { loadModelWithMetadata, modelFiles, modelMetadata } from '../../src/core/model-io.js';
 import { decodeImage } from '../../src/io/decode.js';
 import { COLORS, MODEL_URL, WASM_PATH, isPhoto, listShared, sharedFile, tensorCount } from '../helpers.js';
@@ -23,7 +23,7 @@ describe('core: saving and loading a trained model', function () {
     const photos = (await listShared(COLORS)).filter(isPhoto).map((p) => p.split('/'));
     images = await Promise.all(photos.map(async (p) => decodeImage(await sharedFile(`${COLORS}/${p.join('/')}`))));
     const train = photos.flatMap(([split, label], i) => (split === 'training' ? [{ i, label: label === 'blue' ? 0 : 1 }] : []));
-    classifier = new Classifier(await loadMobileNet(MODEL_URL));
+    classifier = new Classifier(await loadBaseModel({ url: MODEL_URL }));
     const activations = await classifier.activations(train.map((t) => images[t.i]));
     await classifier.train(LABELS, { activations, labelIndices: train.map((t) => t.label) }, null, { epochs: 5 });
   });
@@ -41,7 +41,7 @@ describe('core: saving and loading a trained model', function () {
 
   it('writes model.json, weights.bin and a Teachable-Machine-style metadata.json, and loads them back with identical predictions', async () => {
     const before = await probabilities(classifier);
-    const metadata = modelMetadata({ labels: classifier.labels, baseModelUrl: MODEL_URL, cutLayer: CUT_LAYER });
+    const metadata = modelMetadata({ labels: classifier.labels, base: classifier.extractor.base });
     const start = tensorCount();
     const files = await modelFiles(classifier.toModel(), metadata);
     expect(files.map((f) => f.name)).to.deep.equal(['model.json', 'weights.bin', 'metadata.json']);
@@ -69,7 +69,7 @@ describe('core: saving and loading a trained model', function () {
   it('saves to IndexedDB with the metadata inside and loads it back', async () => {
     const before = await probabilities(classifier);
     const model = classifier.toModel();
-    model.setUserDefinedMetadata({ ...modelMetadata({ labels: classifier.labels, baseModelUrl: MODEL_URL, cutLayer: CUT_LAYER }) });
+    model.setUserDefinedMetadata({ ...modelMetadata({ labels: classifier.labels, base: classifier.extractor.base }) });
     await model.save('indexeddb://model-io-test');
     const start = tensorCount();
     const { model: stored, metadata } = await loadModelWithMetadata('indexeddb://model-io-test');
@@ -104,7 +104,7 @@ describe('core: saving and loading a trained model', function () {
   });
 
   it('names the source and the reason when a model has no labels or the wrong number', async () => {
-    const files = await modelFiles(classifier.toModel(), modelMetadata({ labels: ['only one'], baseModelUrl: MODEL_URL, cutLayer: CUT_LAYER }));
+    const files = await modelFiles(classifier.toModel(), modelMetadata({ labels: ['only one'], base: classifier.extractor.base }));
     const start = tensorCount();
     const error = await loadModelWithMetadata(files).catch((e) => e);
     expect(error.code).to.equal('model-load-failed');
