@@ -7,6 +7,8 @@ import * as tf from '@tensorflow/tfjs';
 
 /** The shared MobileNet copy, served by the benchmark's dev server from `../shared`. */
 export const MODEL_URL = '/shared/models/mobilenet_v1_0.25_224/model.json';
+/** Where every base of the registry is served (`models-path`): the copies in `../shared/models`. */
+export const MODELS_PATH = '/shared/models/';
 /** Where the dev server serves the WASM backend's binaries. */
 export const WASM_PATH = '/node_modules/@tensorflow/tfjs-backend-wasm/dist/';
 

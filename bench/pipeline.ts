@@ -5,10 +5,10 @@
  * baseline runs in its own page (`naive.ts`) on stock TensorFlow.js.
  */
 import * as tf from '@tensorflow/tfjs';
-import { Classifier, decodeImage, loadBaseModel, preprocess, selectBackend, type BackendPreference, type MlClassifier, type TrainedDetail } from '../src/ml-classifier.js';
-import { MODEL_URL, WASM_PATH, Watch, environment, files, median, photos, takeFiles, time, type Usage } from './common.js';
+import { BASE_MODELS, Classifier, DEFAULT_DECODE_SIZE, baseModelUrl, decodeImage, loadBaseModel, preprocess, selectBackend, type BackendPreference, type BaseModelId, type MlClassifier, type TrainedDetail } from '../src/ml-classifier.js';
+import { MODELS_PATH, MODEL_URL, WASM_PATH, Watch, environment, files, median, photos, takeFiles, time, type Usage } from './common.js';
 
-/** Decoded pixels of a set's first photos, kept by {@link decode} for {@link activations}. */
+/** Decoded pixels of a set's first photos by `name@size`, kept by {@link decode} for {@link activations}. */
 const decoded = new Map<string, ImageData[]>();
 
 /** Loads the base model once on `auto` and runs one image, so the first timed step is not also the page's first tfjs work. */
@@ -32,30 +32,40 @@ async function decode(name: string, limit: number): Promise<{ path: string; ms: 
     pixels.push(await decodeImage(file));
     times.push({ path, ms: performance.now() - t });
   }
-  decoded.set(name, pixels);
+  decoded.set(`${name}@${DEFAULT_DECODE_SIZE}`, pixels);
   return times;
 }
 
 /**
- * Activations on one backend: `loadBaseModel`, then the median over `reps` of
+ * Activations on one backend and base (default: the shared v1 0.25 by URL, the pipeline's
+ * reference): `loadBaseModel`, then the median over `reps` of
  * - bare: the cut model's `predict` on a ready-made, preprocessed batch of `count` images, to data;
  * - pipeline: `Classifier.activations` on the same images' decoded pixels (preprocessing and
  *   batching by 32 included), to data;
  * after one untimed pass of each (WebGL compiles its shaders then; `firstMs` is that pass).
+ * Photos are decoded at the base's input size, untimed, unless {@link decode} already did.
  */
-async function activations(preference: BackendPreference, name: string, count: number, reps: number) {
+async function activations(preference: BackendPreference, name: string, count: number, reps: number, baseId?: BaseModelId) {
   let backend: string;
   try {
     backend = await selectBackend(preference, WASM_PATH);
   } catch (error) {
     return { preference, error: String(error) };
   }
-  const pixels = (decoded.get(name) ?? []).slice(0, count);
-  if (pixels.length < count) throw new Error(`decode ${count} photos of ${name} first`);
   let t = performance.now();
-  const classifier = new Classifier(await loadBaseModel({ url: MODEL_URL }));
+  const source = baseId ? { id: baseId, url: baseModelUrl(BASE_MODELS[baseId], undefined, MODELS_PATH) } : { url: MODEL_URL };
+  const classifier = new Classifier(await loadBaseModel(source));
   const loadMs = performance.now() - t;
-  const batch = tf.tidy(() => tf.stack(pixels.map((p) => preprocess(p))) as tf.Tensor4D);
+  const { inputSize: size, inputRange, activationShape, base } = classifier.extractor;
+  const key = `${name}@${size}`;
+  if ((decoded.get(key)?.length ?? 0) < count) {
+    // One at a time: pexel photos are up to 36 MP, and decoding 32 at once would hold them all.
+    const pixels: ImageData[] = [];
+    for (const { file } of photos(name).slice(0, count)) pixels.push(await decodeImage(file, size));
+    decoded.set(key, pixels);
+  }
+  const pixels = decoded.get(key)!.slice(0, count);
+  const batch = tf.tidy(() => tf.stack(pixels.map((p) => preprocess(p, { size, inputRange }))) as tf.Tensor4D);
   const bare = async () => {
     const out = classifier.extractor.activations(batch);
     await out.data();
@@ -71,7 +81,7 @@ async function activations(preference: BackendPreference, name: string, count: n
       bareMs.push(await time(bare));
       pipelineMs.push(await time(pipeline));
     }
-    return { preference, backend, images: count, loadMs, firstMs, bareMs, pipelineMs, bareMsPerImage: median(bareMs) / count, pipelineMsPerImage: median(pipelineMs) / count };
+    return { preference, backend, base: base.id, pooling: base.pooling, inputSize: size, activationShape, images: count, loadMs, firstMs, bareMs, pipelineMs, bareMsPerImage: median(bareMs) / count, pipelineMsPerImage: median(pipelineMs) / count };
   } finally {
     batch.dispose();
     classifier.dispose();
@@ -83,12 +93,15 @@ async function activations(preference: BackendPreference, name: string, count: n
  * from the hand-over until its `trained` event and its removal (the element's first render,
  * before, is timed apart as `firstRenderMs`); tensors and tfjs bytes are the worker's
  * (`el.memory()`): before the run, at their peak, and after the removal has freed everything.
+ * Without `attributes` the base is the shared v1 0.25 by `model-url` (the pipeline's reference);
+ * with them, only those are set, as a page author would (`wasm-path` aside: the dev server keeps
+ * the binaries elsewhere).
  */
-async function run(name: string, epochs?: number): Promise<{ wallMs: number; firstRenderMs: number; detail: TrainedDetail; thread: string; usage: Usage }> {
+async function run(name: string, attributes?: Record<string, string>): Promise<{ wallMs: number; firstRenderMs: number; detail: TrainedDetail; thread: string; usage: Usage }> {
   const el = document.createElement('ml-classifier') as MlClassifier;
-  el.modelUrl = MODEL_URL;
+  if (attributes) for (const [key, value] of Object.entries(attributes)) el.setAttribute(key, value);
+  else el.modelUrl = MODEL_URL;
   el.wasmPath = WASM_PATH;
-  if (epochs) el.epochs = epochs;
   let phase = '';
   el.addEventListener('progress-changed', (e) => {
     // Phase changes show in the runner's output with BENCH_DEBUG=1.

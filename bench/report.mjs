@@ -56,6 +56,9 @@ export function runSummary({ wallMs, firstRenderMs, detail, result, thread, usag
   };
 }
 
+/** The original recipe's run: MobileNet v1 0.25, its activations flattened (pooling `none`). */
+export const isRecipe = (run) => run.base === 'mobilenet-v1-0.25' && run.pooling === 'none';
+
 /** The run with the shortest files → trained time of several repetitions. */
 export const best = (runs) => runs.reduce((a, b) => (b.wallMs < a.wallMs ? b : a));
 
@@ -159,6 +162,39 @@ function endToEndRows(set) {
   ];
 }
 
+/** Per base of ../shared: activations on wasm, sign-language end to end, and the last quality sweep's accuracy. */
+function basesSection({ bases, plan }) {
+  const out = [];
+  const a = bases.activations;
+  const v1 = a.find((b) => b.base === 'mobilenet-v1-0.25');
+  out.push(table(
+    [`Base models: activations on wasm (bare predict, ${a[0]?.images} pexel photos decoded at the base's input size, median of ${plan.backendReps})`, 'input px', 'activations', 'model load ms', 'ms/image', '÷ v1 0.25'],
+    a.map((b) => b.error
+      ? [b.preference, '-', '-', '-', '-', b.error]
+      : [b.base, b.inputSize, `[${b.activationShape}]`, fmt(b.loadMs), fmt(b.bareMsPerImage), ratio(b.bareMsPerImage / v1?.bareMsPerImage)]),
+  ));
+  out.push('');
+  const runs = bases.endToEnd;
+  const recipe = runs.find(isRecipe);
+  const images = runs[0]?.images;
+  const s = (ms) => fmt(ms / 1000);
+  out.push(table(
+    [`Base models: ${plan.signLimit ? 'sign-language subset' : 'sign-language-digits'} (${images} photos) end to end, <ml-classifier base-model models-path>, other settings default`, 'pooling', 'files → trained s', 'reading s', 'training s', 'validation accuracy', '÷ recipe'],
+    runs.map((r) => [`${r.label}${r === recipe ? ' (recipe)' : ''}`, r.pooling, s(r.durationMs), s(r.phaseMs.reading), s(r.phaseMs.training), r.validationAccuracy === null ? '-' : `${fmt(r.validationAccuracy * 100)}%`, ratio(r.durationMs / recipe?.durationMs)]),
+  ));
+  out.push('÷ recipe: files → trained (the trained event\'s durationMs) against MobileNet v1 0.25 with pooling="none", the original recipe and the default before base models. Validation accuracy of one run; for accuracy across seeds and data sets see below.');
+  out.push('');
+  const q = bases.quality;
+  if (!q) out.push('Accuracy: no bench-results/quality.json; `npm run quality` measures it per configuration.');
+  else if (q.error) out.push(`Accuracy: ${q.file} unreadable (${q.error}).`);
+  else {
+    const partial = q.runs < q.planned ? `; ${q.runs} of ${q.planned} runs: the sweep was still running or was stopped` : '';
+    out.push(`Accuracy per configuration, from \`npm run quality\` (not measured by this benchmark): ${q.file} of ${q.date}, commit ${q.commit}${partial}`);
+    out.push(q.table);
+  }
+  return out;
+}
+
 /** The report as printed: machine, per-image figures, backends, both end-to-end runs, targets. */
 export function format(results) {
   const { machine, decode, backends, endToEnd, plan } = results;
@@ -190,6 +226,8 @@ export function format(results) {
     out.push(table([`End to end: ${title} (${set.pipeline.best.images} photos${reps})`, `pipeline (${set.pipeline.best.backend}, ${set.pipeline.best.thread})`, 'naive', 'ratio'], endToEndRows(set)));
     out.push('');
   }
+  out.push(...basesSection(results));
+  out.push('');
   out.push('Targets');
   for (const t of results.targets) out.push(`  ${t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.measured}`);
   return out.join('\n');

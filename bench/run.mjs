@@ -8,23 +8,22 @@
 // heap, main thread or registered kernels count for the other. Steps run one at a time,
 // alternating the two, on the same files.
 //
+// Then each base model with a copy in ../shared: its activations on wasm, and sign-language end to
+// end through the element with `base-model` set, against the original recipe; with the accuracy
+// table of the last `npm run quality` (bench-results/quality.json) when there is one.
+//
 // --quick: the pexel set and a 200-photo subset of sign-language (20 per label), fewer repetitions.
 // --no-build: measure dist/ml-classifier.js as it is (by default it is rebuilt when older than src/).
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdir, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { startDevServer } from '@web/dev-server';
-import { esbuildPlugin } from '@web/dev-server-esbuild';
-import puppeteer from 'puppeteer-core';
-import { serveShared, serveTsAsJs, sharedDir, tfjsPrebundled } from '../tools/dev-server-plugins.mjs';
-import { best, decodeSummary, format, runSummary, targets } from './report.mjs';
-import { chromiumArgs, chromiumPath } from '../tools/chromium.mjs';
+import { sharedDir } from '../tools/dev-server-plugins.mjs';
+import { call, gitCommit, handOver, launchBrowser, listShared, log, openPage, root, startServer } from './harness.mjs';
+import { formatRecord } from './quality.mjs';
+import { best, decodeSummary, format, isRecipe, runSummary, targets } from './report.mjs';
 
-const root = path.resolve(fileURLToPath(new URL('..', import.meta.url)));
 const quick = process.argv.includes('--quick');
 /** How much is measured. Sign-language photos are 0.01 MP, so a sample gives their per-image decode figures. */
 const plan = {
@@ -38,18 +37,9 @@ const plan = {
 };
 const PEXEL = 'datasets/dataset-tutorial-for-image-classification/pexel-images';
 const SIGN = 'datasets/sign-language-digits';
-
-const log = (line) => process.stderr.write(`${line}\n`);
-
-/** Files under `../shared/<folder>`, relative to it, sorted, `/`-separated. */
-async function listShared(folder) {
-  const dir = path.join(sharedDir, folder);
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => path.relative(dir, path.join(e.parentPath, e.name)).split(path.sep).join('/'))
-    .sort();
-}
+/** The registry's bases with a copy in ../shared/models, served there (as bench/common.ts's MODELS_PATH). */
+const BASES = ['mobilenet-v1-0.25', 'mobilenet-v1-0.75', 'mobilenet-v2-0.35', 'mobilenet-v2-0.50-96'];
+const MODELS_PATH = '/shared/models/';
 
 /** The first `perLabel` photos of each `<label>/` folder, for a subset that keeps every label. */
 function subset(paths, perLabel) {
@@ -124,56 +114,12 @@ async function bundleSize() {
   };
 }
 
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
-/** Opens one of the bench pages and waits for its `window.bench`; page errors go to stderr. */
-async function openPage(browser, url, tag) {
-  const page = await browser.newPage();
-  const shown = process.env.BENCH_DEBUG ? ['error', 'warn', 'debug', 'log'] : ['error', 'warn'];
-  page.on('console', (m) => shown.includes(m.type()) && log(`  [${tag} ${m.type()}] ${m.text()}`));
-  let broken;
-  const failed = new Promise((_, reject) => (broken = reject));
-  page.on('pageerror', (e) => {
-    log(`  [${tag} page error] ${e.message}`);
-    broken(new Error(`${tag} page: ${e.message}`)); // e.g. a module that does not load: fail now, not at the timeout
-  });
-  await page.goto(url);
-  await Promise.race([page.waitForFunction(() => 'bench' in window, { timeout: 60000 }), failed]);
-  return page;
-}
-
-/**
- * Calls `window.bench[step](...args)` in a page, brought to the front first: a background tab
- * gets no animation frames, and tfjs's `fit` waits for them between batches.
- */
-async function call(page, step, ...args) {
-  await page.bringToFront();
-  return page.evaluate((s, a) => window.bench[s](...a), step, args);
-}
-
-/** Sets real files on the page's `#files` input, as a file picker would, and names the set. */
-async function handOver(page, name, folder, paths) {
-  const input = await page.$('#files');
-  await input.uploadFile(...paths.map((p) => path.join(sharedDir, folder, p)));
-  await input.dispose();
-  const top = folder.split('/').pop();
-  return call(page, 'takeFiles', name, paths.map((p) => `${top}/${p}`));
-}
-
 /**
  * `window.bench.run(name)` in a page, with the peak of the page's and its workers' used JS heap and
  * ArrayBuffers together, sampled from outside every 100 ms (CDP `Runtime.getHeapUsage` on each
  * target: a page cannot read a worker's heap) into the result's `usage.peakHeapBytes`.
  */
-async function watchedRun(page, name) {
+async function watchedRun(page, name, attributes) {
   const session = await page.createCDPSession();
   // The JS heap plus ArrayBuffer backing stores: decoded pixels and the WASM backend's memory live there.
   const used = (client) => client.send('Runtime.getHeapUsage').then((h) => h.usedSize + h.backingStorageSize, () => 0);
@@ -187,7 +133,7 @@ async function watchedRun(page, name) {
     }
   })();
   try {
-    const result = await call(page, 'run', name);
+    const result = await call(page, 'run', name, attributes);
     result.usage.peakHeapBytes = peak;
     return result;
   } finally {
@@ -206,13 +152,19 @@ async function step(label, f) {
   return result;
 }
 
-function gitCommit() {
+/**
+ * The accuracy table of the last `npm run quality`, if any, with where it came from; `runs` of
+ * `planned` tells a sweep still running or stopped from a finished one.
+ */
+async function readQuality() {
+  const file = path.join(root, 'bench-results/quality.json');
   try {
-    const head = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: root, encoding: 'utf8' }).trim();
-    const dirty = execFileSync('git', ['status', '--porcelain', '--', 'src'], { cwd: root, encoding: 'utf8' }).trim();
-    return dirty ? `${head} + uncommitted changes in src/` : head;
-  } catch {
-    return 'unknown';
+    const record = JSON.parse(await readFile(file, 'utf8'));
+    const planned = record.options.configs.length * Object.keys(record.options.sets).length * record.options.seeds.length;
+    return { file: path.relative(root, file), date: record.date, commit: record.commit, runs: record.runs.length, planned, table: formatRecord(record) };
+  } catch (error) {
+    // Missing, or caught mid-write by a sweep running beside the benchmark: the report says so.
+    return error.code === 'ENOENT' ? null : { file: path.relative(root, file), error: String(error) };
   }
 }
 
@@ -228,34 +180,14 @@ async function main() {
   }
 
   const bundle = await step('bundle size', bundleSize);
-  const port = await freePort();
-  const server = await startDevServer({
-    config: {
-      rootDir: root,
-      port,
-      hostname: '127.0.0.1',
-      nodeResolve: { exportConditions: ['production'] }, // Lit's production build, as in the bundle
-      middleware: [serveShared, serveTsAsJs],
-      plugins: [tfjsPrebundled, esbuildPlugin({ ts: true, tsconfig: path.join(root, 'tsconfig.json') })],
-    },
-    readCliArgs: false,
-    readFileConfig: false,
-    logStartMessage: false,
-    autoExitProcess: false,
-  });
-  const browser = await puppeteer.launch({
-    executablePath: chromiumPath,
-    headless: true,
-    protocolTimeout: 60 * 60 * 1000, // the full sign-language runs take minutes
-    args: [
-      ...chromiumArgs,
-      '--js-flags=--expose-gc', // a collection before each watched run
-      // Two pages are open; the idle one must not slow the working one's timers.
-      '--disable-background-timer-throttling',
-      '--disable-renderer-backgrounding',
-      '--disable-backgrounding-occluded-windows',
-    ],
-  });
+  const { server, port } = await startServer();
+  const browser = await launchBrowser([
+    '--js-flags=--expose-gc', // a collection before each watched run
+    // Two pages are open; the idle one must not slow the working one's timers.
+    '--disable-background-timer-throttling',
+    '--disable-renderer-backgrounding',
+    '--disable-backgrounding-occluded-windows',
+  ]);
   try {
     const pipeline = await openPage(browser, `http://localhost:${port}/bench/pipeline.html`, 'pipeline');
     const naive = await openPage(browser, `http://127.0.0.1:${port}/bench/naive.html`, 'naive');
@@ -294,6 +226,24 @@ async function main() {
       decode[name] = decodeSummary(pipelineDecodes[name], naiveRun.result.decodes);
     }
 
+    // Each base: bare activations on wasm (the backend without a GPU), then files → trained on
+    // sign-language through the element configured as a page would, by base-model alone.
+    const bases = { activations: [], endToEnd: [] };
+    for (const id of BASES) {
+      bases.activations.push(await step(`activations of ${id} on wasm (${plan.backendImages} images)`, () => call(pipeline, 'activations', 'wasm', 'pexel', plan.backendImages, plan.backendReps, id)));
+    }
+    const baseRun = async (label, attributes) => {
+      const raw = await step(`sign end to end, ${label} (pipeline)`, () => watchedRun(pipeline, 'sign', attributes));
+      return { label, attributes, base: raw.detail.baseModel.id, pooling: raw.detail.baseModel.pooling, ...runSummary(raw) };
+    };
+    for (const id of BASES) bases.endToEnd.push(await baseRun(id, { 'base-model': id, 'models-path': MODELS_PATH }));
+    // The ratios' reference is the original recipe, v1 0.25 unpooled: the v1 0.25 run while that is
+    // its default pooling, else a run of its own.
+    if (!bases.endToEnd.some(isRecipe)) {
+      bases.endToEnd.push(await baseRun('recipe', { 'base-model': 'mobilenet-v1-0.25', pooling: 'none', 'models-path': MODELS_PATH }));
+    }
+    bases.quality = await readQuality();
+
     const results = {
       date: new Date().toISOString(),
       commit: gitCommit(),
@@ -311,6 +261,7 @@ async function main() {
       decode,
       backends,
       endToEnd,
+      bases,
       benchSeconds: 0,
     };
     results.targets = targets(results);

@@ -1,6 +1,7 @@
-import '../src/ml-classifier.js';
+import { BASE_MODELS, DEFAULT_BASE_MODEL, MlClassifier } from '../src/ml-classifier.js';
 
-const SHARED_MODEL = '/shared/models/mobilenet_v1_0.25_224/model.json';
+/** `../shared/models`, served by the dev server: one folder per base (`BASE_MODELS[id].folder`). */
+const SHARED_MODELS = '/shared/models/';
 const element = document.querySelector('ml-classifier')!;
 const themed = document.querySelector<HTMLElementTagNameMap['ml-classifier']>('ml-classifier.themed')!;
 themed.strings = {
@@ -10,13 +11,23 @@ themed.strings = {
   trainingAccuracy: (a, c, n) => `Précision d’entraînement ${a} (${c} sur ${n})`,
   validationAccuracy: (a, c, n) => `précision de validation ${a} (${c} sur ${n})`,
   epochsDone: (d, n) => `époque ${d} sur ${n}`,
+  advanced: 'Avancé',
+  baseModel: 'Modèle de base',
+  baseModelOption: (name, mb, speed, isDefault) => `${name} · ${mb} Mo · ${speed}${isDefault ? ' (par défaut)' : ''}`,
+  slowerThanReference: (x) => `environ ${x}× le temps de v1 0.25`,
+  fasterThanReference: (x) => `${x}× plus rapide que v1 0.25`,
+  referenceSpeed: 'la vitesse d’origine',
+  epochsSetting: 'Époques',
+  augment: 'Copies modifiées de chaque image d’entraînement',
+  augmentOff: 'aucune',
 };
 const log = document.querySelector('#log')!;
 
-// Offline: use the MobileNet copy in ../shared when the dev server has it, else the default URL.
-fetch(SHARED_MODEL, { method: 'HEAD' }).then((response) => {
-  if (response.ok) element.modelUrl = themed.modelUrl = SHARED_MODEL;
-  append('model-url', element.modelUrl);
+// Offline: every element on the page reads the bases from ../shared/models when the dev server
+// has that folder (the page-wide models-path), else from their public URLs.
+fetch(`${SHARED_MODELS}${BASE_MODELS[DEFAULT_BASE_MODEL].folder}/model.json`, { method: 'HEAD' }).then((response) => {
+  if (response.ok) MlClassifier.modelsPath = SHARED_MODELS;
+  append('models-path', MlClassifier.modelsPath ?? 'unset: public URLs');
 });
 
 for (const type of ['data-loaded', 'progress-changed', 'trained', 'predicted', 'model-loaded', 'failed'] as const) {

@@ -9,7 +9,7 @@ export * from './events.js';
 export * from './trainer.js';
 export type { MemoryInfo, Thread, TrainerApi, TrainHooks } from './trainer-api.js';
 export { RemoteTrainer, WORKER_START_TIMEOUT_MS } from './worker/remote-trainer.js';
-export { Classifier, DEFAULT_TRAIN_OPTIONS, POOLED_TRAIN_DEFAULTS, type Activations, type EpochLogs, type LabeledActivations, type Prediction, type Score, type TrainingHistory, type TrainingResult, type TrainOptions } from './core/classifier.js';
+export { Classifier, DEFAULT_TRAIN_OPTIONS, POOLED_TRAIN_DEFAULTS, resolveTrainOptions, type Activations, type EpochLogs, type LabeledActivations, type Prediction, type Score, type TrainingHistory, type TrainingResult, type TrainOptions } from './core/classifier.js';
 export { ClassifierError, type ClassifierErrorCode } from './core/errors.js';
 export { BASE_MODELS, DEFAULT_BASE_MODEL, baseModelUrl, isBaseModelId, type BaseModelId, type BaseModelSpec, type InputRange, type Pooling } from './core/base-models.js';
 export { disposeLayersModel } from './core/dispose.js';

@@ -1,10 +1,10 @@
 import * as tf from './core/tf.js';
 import { recoverFromContextLoss, selectBackend, watchContextLoss, type BackendPreference } from './core/backend.js';
-import { Classifier, DEFAULT_TRAIN_OPTIONS, type Prediction, type TrainingHistory, type TrainOptions } from './core/classifier.js';
+import { Classifier, resolveTrainOptions, type Prediction, type TrainingHistory, type TrainOptions } from './core/classifier.js';
 import { ClassifierError, errors } from './core/errors.js';
 import { augmentImage, seededRandom, type AugmentRandom, type Pixels } from './core/augment.js';
 import { BASE_MODELS, DEFAULT_BASE_MODEL, baseModelUrl, isBaseModelId, type BaseModelId, type InputRange, type Pooling } from './core/base-models.js';
-import { loadBaseModel, type BaseModelSource } from './core/feature-extractor.js';
+import { loadBaseModel, type BaseModelInfo, type BaseModelSource } from './core/feature-extractor.js';
 import { confusionMatrix } from './core/metrics.js';
 import { loadModelWithMetadata, metadataPreprocessing, modelFiles, modelMetadata, type ModelMetadata } from './core/model-io.js';
 import { countLabels, organizeFiles, type Dataset, type Example, type FileWithPath, type LabelCounts, type OrganizeOptions, type SkippedFile } from './io/dataset.js';
@@ -52,7 +52,7 @@ export interface ValidationImage {
 export interface TrainedDetail {
   /** Label names, sorted; the order of `scores` in the head's outputs. */
   labels: string[];
-  /** Accuracy of the trained head on the training images: correct / training images. */
+  /** Accuracy of the trained head on the training images (with `augment`, their copies too): correct / rows. */
   accuracy: number;
   /** Accuracy on the validation images, or null when there were none. */
   validationAccuracy: number | null;
@@ -69,6 +69,8 @@ export interface TrainedDetail {
   history: TrainingHistory;
   /** TensorFlow.js backend that ran: `webgl`, `wasm` or `cpu`. */
   backend: string;
+  /** The base network the head was trained on: registry name (or `custom`), URL, cut, input size and range, pooling. */
+  baseModel: BaseModelInfo;
   /** From files handed over to the end of training, in ms. */
   durationMs: number;
   /** Milliseconds spent in each phase. */
@@ -232,7 +234,7 @@ export class Trainer implements TrainerApi {
       const validation = pick('validation');
 
       t = performance.now();
-      const epochs = options.epochs ?? DEFAULT_TRAIN_OPTIONS.epochs;
+      const { epochs } = resolveTrainOptions(options, activations.shape, train.labelIndices.length);
       report({ phase: 'training', done: 0, total: epochs });
       const result = await classifier.train(labels, train, validation.labelIndices.length ? validation : null, options, {
         signal,
@@ -253,6 +255,7 @@ export class Trainer implements TrainerApi {
         counts: countLabels(labels, images.filter((e) => index.has(e.label))),
         history: result.history,
         backend: this.loaded!.backend,
+        baseModel: classifier.extractor.base,
         durationMs: performance.now() - started,
         phaseMs,
         skipped: dataset.skipped,

@@ -78,6 +78,48 @@ export const styles = css`
     opacity: 0.6;
     cursor: default;
   }
+  /* The Advanced disclosure: small and quiet, below the training buttons. */
+  [part~='advanced'] {
+    margin-top: 0.75rem;
+    text-align: left;
+    font-size: 0.875em;
+    color: var(--_muted);
+  }
+  [part~='advanced'] summary {
+    cursor: pointer;
+    width: fit-content;
+  }
+  [part~='advanced'] summary:focus-visible,
+  [part~='advanced'] select:focus-visible,
+  [part~='advanced'] input:focus-visible {
+    outline: 3px solid var(--_accent);
+    outline-offset: 2px;
+  }
+  [part~='advanced'] .settings {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem 1.5rem;
+    margin-top: 0.5rem;
+  }
+  [part~='advanced'] label {
+    display: flex;
+    flex-direction: column;
+    gap: 0.25rem;
+    max-width: 100%;
+  }
+  [part~='advanced'] select,
+  [part~='advanced'] input {
+    font: inherit;
+    color: var(--_text);
+    background: var(--_surface);
+    border: 1px solid var(--_border);
+    border-radius: calc(var(--_radius) / 2);
+    padding: 0.25rem;
+    max-width: 100%;
+  }
+  [part~='advanced'] input[type='number'] {
+    width: 6em;
+  }
   progress {
     width: 100%;
   }

@@ -1,10 +1,11 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, query, state } from 'lit/decorators.js';
+import { live } from 'lit/directives/live.js';
 import type * as tf from '../core/tf.js';
 import type { BackendPreference } from '../core/backend.js';
 import { ClassifierError, errors } from '../core/errors.js';
-import { DEFAULT_MODEL_URL, type Pooling } from '../core/feature-extractor.js';
-import { DEFAULT_TRAIN_OPTIONS } from '../core/classifier.js';
+import { BASE_MODELS, DEFAULT_BASE_MODEL, isBaseModelId, type BaseModelId, type BaseModelSpec, type InputRange, type Pooling } from '../core/base-models.js';
+import { DEFAULT_TRAIN_OPTIONS, POOLED_TRAIN_DEFAULTS } from '../core/classifier.js';
 import { DEFAULT_ORGANIZE_OPTIONS, withPath, type FileWithPath, type Layout } from '../io/dataset.js';
 import type { TrainingHistory } from '../core/classifier.js';
 import type { ModelMetadata } from '../core/model-io.js';
@@ -38,13 +39,40 @@ interface ShownPrediction {
   error?: string;
 }
 
+/** The choices of the Advanced panel's augmentation list: 0 (off) to 4 extra copies per image. */
+const AUGMENT_CHOICES = [0, 1, 2, 3, 4];
+
+/**
+ * The `input-range` attribute's converter: `"-1,1"` or `"0,1"` (spaces allowed) to a `[min, max]`
+ * pair. Text that is not two numbers is kept as it is, so the engine's `invalid-option` quotes it.
+ */
+const inputRangeConverter = {
+  fromAttribute(value: string | null): InputRange | undefined {
+    if (value === null) return undefined;
+    const parts = value.split(',').map((p) => p.trim());
+    const numbers = parts.map(Number);
+    return parts.length === 2 && parts.every((p) => p !== '') && numbers.every(Number.isFinite)
+      ? [numbers[0], numbers[1]]
+      : (value as unknown as InputRange);
+  },
+  toAttribute(value: InputRange | undefined): string | undefined {
+    return Array.isArray(value) ? value.join(',') : (value as string | undefined);
+  },
+};
+
 /** The {@link Strings} key naming each phase. */
 const PHASE_TEXT = { 'loading-model': 'loadingModel', reading: 'reading', training: 'training' } as const satisfies Record<Phase, keyof Strings>;
 
 /**
  * `<ml-classifier>`: drop a folder of labelled images on it, and it trains an image classifier in
- * the browser (MobileNet v1 0.25 activations + a small dense head), shows training and validation
- * accuracy, then classifies the images dropped on it. Nothing leaves the page.
+ * the browser (a small dense head on the activations of a pretrained base network), shows training
+ * and validation accuracy, then classifies the images dropped on it. Nothing leaves the page.
+ *
+ * The base is one of `BASE_MODELS` (`base-model`; default `DEFAULT_BASE_MODEL`, MobileNet v2 0.35
+ * 224, Teachable Machine's base; `mobilenet-v1-0.25` with `pooling="none"` is the original recipe),
+ * downloaded from its public URL, from `models-path` (or the page-wide `MlClassifier.modelsPath`),
+ * or any tfjs model at `model-url` (with `cut-layer` and `input-range` for one that is not listed).
+ * The training drop zone's Advanced disclosure offers the base, the epochs and the augmentation.
  *
  * @summary Train and use an image classifier from a folder of photos.
  *
@@ -64,6 +92,7 @@ const PHASE_TEXT = { 'loading-model': 'loadingModel', reading: 'reading', traini
  * @csspart predictions - The list of classified images.
  * @csspart webcam - The live camera view.
  * @csspart error - The error message.
+ * @csspart advanced - The Advanced disclosure (`<details>`) in the training drop zone: base model, epochs, augmentation.
  *
  * @slot empty-state - Replaces the training drop zone's instructions.
  * @slot actions - Replaces the training buttons (folder, files, saved model); call `train()`/`load()` from your own.
@@ -79,15 +108,59 @@ const PHASE_TEXT = { 'loading-model': 'loadingModel', reading: 'reading', traini
 export class MlClassifier extends LitElement {
   static override styles = styles;
 
-  /** URL of a MobileNet v1 0.25 224 tfjs layers `model.json` (weights next to it). Default: the public tfjs-models copy. */
-  @property({ attribute: 'model-url' }) modelUrl: string = DEFAULT_MODEL_URL;
+  /**
+   * Page-wide default of `models-path`, for every `<ml-classifier>` whose own `models-path` is
+   * unset (like model-viewer's static `dracoDecoderLocation`): a folder URL, trailing slash, holding
+   * each base's folder (`BASE_MODELS[id].folder`, e.g. `mobilenet_v2_0.35_224_no_top/model.json`).
+   * Read at each `train()`. Default undefined: each base's public URL.
+   */
+  static modelsPath: string | undefined = undefined;
+
+  /**
+   * The base network the head trains on: an id of `BASE_MODELS` (`mobilenet-v1-0.25`,
+   * `mobilenet-v1-0.75`, `mobilenet-v2-0.35`, `mobilenet-v2-0.50`, `mobilenet-v2-0.75`,
+   * `mobilenet-v2-1.00`, `mobilenet-v2-0.50-96`). Unset (default): `DEFAULT_BASE_MODEL`
+   * (`mobilenet-v2-0.35`), or the base recognised from `model-url` when only that is set. Each base's
+   * download size and relative speed (`downloadBytes`, `relativeCost`, measured by `npm run bench`)
+   * are in `BASE_MODELS` and in the Advanced list. Reflected. A name that is not listed fails
+   * `train()` with `invalid-option`.
+   */
+  @property({ attribute: 'base-model', reflect: true }) baseModel?: BaseModelId;
+  /**
+   * Folder URL (trailing slash) of your copies of the bases: each loads from
+   * `<models-path><folder>/model.json` (`BASE_MODELS[id].folder`), so every base works without the
+   * public servers. Unset: the page-wide `MlClassifier.modelsPath`, else each base's public URL;
+   * `""` ignores the page-wide one. `model-url` wins over both.
+   */
+  @property({ attribute: 'models-path' }) modelsPath?: string;
+  /**
+   * URL of the base's tfjs `model.json` (layers or graph model, weights next to it). Unset or `""`
+   * (default): the base's own file, under `models-path` or at its public URL. With `base-model` unset
+   * the base is recognised from this URL; one that is none of `BASE_MODELS` is a custom base, cut at
+   * `cut-layer` and fed pixels in `input-range`. A file that cannot be loaded fails `train()` with
+   * `model-load-failed`.
+   */
+  @property({ attribute: 'model-url' }) modelUrl?: string;
+  /**
+   * Custom base (a `model-url` that is none of `BASE_MODELS`): the layer (layers model) or graph
+   * node (graph model) to cut at; the head trains on its output. Unset: the listed base's own cut
+   * when the model is recognised as one, else the engine's default. A name the model lacks fails `train()`.
+   */
+  @property({ attribute: 'cut-layer' }) cutLayer?: string;
+  /**
+   * Custom base: the range it expects pixel values in, `[min, max]`: `[-1, 1]` (Keras MobileNets)
+   * or `[0, 1]` (TF-Hub modules); the attribute is the two numbers, `input-range="0,1"`. Unset: the
+   * listed base's own (`BASE_MODELS[id].inputRange`), else chosen by the model's format. Any other value, or text that is not two numbers
+   * (kept as given), fails `train()` with `invalid-option` naming `input-range`.
+   */
+  @property({ attribute: 'input-range', converter: inputRangeConverter }) inputRange?: InputRange;
   /**
    * URL of a saved model's `model.json` (ours or a Teachable Machine image model, `metadata.json`
    * beside it) or `indexeddb://name`. Setting it loads that model for prediction (see `load()`).
    */
   @property() src?: string;
-  /** Training epochs (integer >= 1). */
-  @property({ type: Number }) epochs: number = DEFAULT_TRAIN_OPTIONS.epochs;
+  /** Training epochs (integer >= 1); unset = 20 for the flatten head (`pooling="none"`), 50 for a pooled head. */
+  @property({ type: Number }) epochs?: number;
   /** Examples per gradient step; unset = 40% of the training images (the original engine's rule), or 32 with `pooling="average"`. */
   @property({ type: Number, attribute: 'batch-size' }) batchSize?: number;
   /** Adam learning rate (> 0); unset = 0.0001, or 0.001 with `pooling="average"`. */
@@ -95,12 +168,23 @@ export class MlClassifier extends LitElement {
   /** Units in the head's hidden dense layer (integer >= 1). */
   @property({ type: Number, attribute: 'hidden-units' }) hiddenUnits: number = DEFAULT_TRAIN_OPTIONS.hiddenUnits;
   /**
-   * What the head trains on: `none` (default), MobileNet's `[7, 7, 256]` activations; or
-   * `average`, their global average `[256]`: 49 times less memory per image and a head 49 times
-   * smaller, for thousands of images or small devices. On the 2,062 sign-language photos it
-   * reached 97.1% validation accuracy (vs 95.8%) with head training 3.2 s instead of 27 s.
+   * What the head trains on: `none`, the base's activations at the cut as they are (`[7, 7, 256]`
+   * for MobileNet v1 0.25); or `average`, their global average over the positions (`[256]`;
+   * `[1280]` for MobileNet v2): 49 times less memory per image and a head 49 times smaller. Unset
+   * (default): the base's own (`BASE_MODELS[id].pooling`: `none` for MobileNet v1 0.25, `average`
+   * for the others). With MobileNet v1 0.25 on the 2,062 sign-language photos, `average` reached
+   * 97.1% validation accuracy (vs 95.8%) with head training 3.2 s instead of 27 s. Another value
+   * fails `train()` with `invalid-option`.
    */
-  @property() pooling: Pooling = 'none';
+  @property() pooling?: Pooling;
+  /**
+   * Extra augmented (randomly altered, see `AUGMENTATION`) copies of each training image, whose
+   * activations train the head along with the original's; validation images are never augmented.
+   * A whole number 0-16; unset or 0 (default) = off; the Advanced list offers 0-4. Each copy is one more
+   * pass of the base per training image. Reflected. Any other value fails `train()` with
+   * `invalid-option`.
+   */
+  @property({ type: Number, reflect: true }) augment?: number;
   /** `auto` (WebGL on a real GPU, else WASM, else CPU), or force `webgl`, `wasm` or `cpu`. */
   @property() backend: BackendPreference = 'auto';
   /**
@@ -229,8 +313,13 @@ export class MlClassifier extends LitElement {
       const detail = await this.trainer.train(
         entries,
         {
+          baseModel: this.baseModel,
+          modelsPath: this.modelsPath ?? MlClassifier.modelsPath,
           modelUrl: this.modelUrl,
+          cutLayer: this.cutLayer,
+          inputRange: this.inputRange,
           pooling: this.pooling,
+          augment: this.augment,
           backend: this.backend,
           wasmPath: this.wasmPath,
           epochs: this.epochs,
@@ -499,6 +588,7 @@ export class MlClassifier extends LitElement {
           <button part="button" type="button" ?disabled=${busy} @click=${() => this.filesInput.click()}>${t.chooseFiles}</button>
           <button part="button" type="button" ?disabled=${busy} @click=${() => this.modelInput.click()}>${t.openModel}</button>
         </slot>
+        ${this.renderAdvanced(busy)}
         <input type="file" name="training-data" webkitdirectory multiple hidden @change=${() => this.handleTrainingChosen(this.folderInput)} />
         <input type="file" name="training-files" multiple hidden @change=${() => this.handleTrainingChosen(this.filesInput)} />
         <input type="file" name="model-files" accept=".json,.bin" multiple hidden @change=${this.handleModelChosen} />
@@ -507,6 +597,58 @@ export class MlClassifier extends LitElement {
       <p part="error" role="alert" class="error">${this.errorMessage}</p>
       <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
     `;
+  }
+
+  /**
+   * The Advanced disclosure: the base model, the epochs and the augmentation, showing the
+   * properties' values and setting them (disabled while a run or a load is in progress).
+   */
+  private renderAdvanced(busy: boolean) {
+    const { t, f } = this;
+    const shown = this.baseModel || (this.modelUrl ? recogniseBase(this.modelUrl) : DEFAULT_BASE_MODEL);
+    // A custom `model-url`, or a `base-model` that is not listed: shown as such, not as another base.
+    const other = shown && isBaseModelId(shown) ? undefined : (shown ?? t.customBaseModel(this.modelUrl!));
+    const augment = this.augment ?? 0;
+    const augments = AUGMENT_CHOICES.includes(augment) ? AUGMENT_CHOICES : [...AUGMENT_CHOICES, augment];
+    return html`<details part="advanced" class="advanced">
+      <summary>${t.advanced}</summary>
+      <div class="settings">
+        <label>${t.baseModel}
+          <select name="base-model" ?disabled=${busy} @change=${(e: Event) => (this.baseModel = (e.target as HTMLSelectElement).value as BaseModelId)}>
+            ${other === undefined ? nothing : html`<option value="" disabled .selected=${live(true)}>${other}</option>`}
+            ${Object.values(BASE_MODELS).map(
+              (spec) => html`<option value=${spec.id} .selected=${live(spec.id === shown)}>${t.baseModelOption(
+                shortName(spec),
+                f.decimal(spec.downloadBytes / 1e6, 1),
+                this.speedHint(spec.relativeCost),
+                spec.id === DEFAULT_BASE_MODEL,
+              )}</option>`,
+            )}
+          </select>
+        </label>
+        <label>${t.epochsSetting}
+          <input type="number" name="epochs" min="1" step="1" .value=${live(this.epochs === undefined ? '' : String(this.epochs))} ?disabled=${busy}
+            placeholder=${`${DEFAULT_TRAIN_OPTIONS.epochs} / ${POOLED_TRAIN_DEFAULTS.epochs}`}
+            @change=${(e: Event) => {
+              const value = (e.target as HTMLInputElement).valueAsNumber;
+              this.epochs = Number.isNaN(value) ? undefined : value;
+            }} />
+        </label>
+        <label>${t.augment}
+          <select name="augment" ?disabled=${busy} @change=${(e: Event) => (this.augment = Number((e.target as HTMLSelectElement).value))}>
+            ${augments.map((n) => html`<option value=${String(n)} .selected=${live(n === augment)}>${n === 0 ? t.augmentOff : t.augmentCopies(f.count(n))}</option>`)}
+          </select>
+        </label>
+      </div>
+    </details>`;
+  }
+
+  /** A base's speed next to MobileNet v1 0.25's from its `relativeCost` (its time per image over v1 0.25's). */
+  private speedHint(relativeCost: number): string {
+    const { t, f } = this;
+    const times = (x: number) => (Number.isInteger(Math.round(x * 10) / 10) ? f.decimal(x, 0) : f.decimal(x, 1));
+    if (Math.abs(relativeCost - 1) < 0.05) return t.referenceSpeed;
+    return relativeCost > 1 ? t.slowerThanReference(times(relativeCost)) : t.fasterThanReference(times(1 / relativeCost));
   }
 
   private renderProgress() {
@@ -753,6 +895,20 @@ function appendEpoch(history: TrainingHistory | undefined, p: Progress): Trainin
     next.validationAccuracy = [...(history?.validationAccuracy ?? []), p.validationAccuracy!];
   }
   return next;
+}
+
+/** A base's name without its parenthesis: `MobileNet v2 0.35 224`. */
+function shortName(spec: BaseModelSpec): string {
+  return spec.name.replace(/\s*\(.*\)\s*$/, '');
+}
+
+/**
+ * The listed base a `model-url` is a copy of (its public URL, or a path ending in its folder and
+ * `model.json`), for the Advanced list only; undefined for a custom base. The engine decides what it loads.
+ */
+function recogniseBase(url: string): BaseModelId | undefined {
+  const path = url.split(/[?#]/)[0];
+  return Object.values(BASE_MODELS).find((spec) => url === spec.url || path.endsWith(`/${spec.folder}/model.json`))?.id;
 }
 
 /** Whether this browser can run the model in a worker: module workers with `OffscreenCanvas` (for decoding there). */

@@ -12,6 +12,32 @@ export interface Strings {
   chooseFolder: string;
   chooseFiles: string;
   openModel: string;
+  /** The summary of the training drop zone's disclosure of settings (base model, epochs, augmentation). */
+  advanced: string;
+  /** Label of the base-model list. */
+  baseModel: string;
+  /**
+   * One entry of the base-model list: its short name (`MobileNet v2 0.35 224`), its download in MB
+   * (one decimal, formatted), {@link slowerThanReference}/{@link fasterThanReference}/{@link referenceSpeed},
+   * and whether it is the base used when none is chosen.
+   */
+  baseModelOption: (name: string, megabytes: string, speed: string, isDefault: boolean) => string;
+  /** Speed hint of a base slower than MobileNet v1 0.25: `times` its time per image (e.g. `1.7`). */
+  slowerThanReference: (times: string) => string;
+  /** Speed hint of a base faster than MobileNet v1 0.25: `times` as fast (e.g. `5`). */
+  fasterThanReference: (times: string) => string;
+  /** Speed hint of MobileNet v1 0.25 itself, the one the others are compared with. */
+  referenceSpeed: string;
+  /** The base-model list's entry for a `model-url` that is none of the listed bases. */
+  customBaseModel: (url: string) => string;
+  /** Label of the epochs field. */
+  epochsSetting: string;
+  /** Label of the augmentation choice (`augment`: extra altered copies of each training image). */
+  augment: string;
+  /** The augmentation choice's entry for 0. */
+  augmentOff: string;
+  /** Its entry for 1-4 extra copies per image. */
+  augmentCopies: (count: string) => string;
   dropClassify: string;
   chooseImages: string;
   startCamera: string;
@@ -77,6 +103,17 @@ export const DEFAULT_STRINGS: Strings = {
   chooseFolder: 'Choose training folder',
   chooseFiles: 'Choose training files',
   openModel: 'Open saved model',
+  advanced: 'Advanced',
+  baseModel: 'Base model',
+  baseModelOption: (name, megabytes, speed, isDefault) => `${name} · ${megabytes} MB · ${speed}${isDefault ? ' (default)' : ''}`,
+  slowerThanReference: (times) => `about ${times}× the time of v1 0.25`,
+  fasterThanReference: (times) => `${times}× faster than v1 0.25`,
+  referenceSpeed: 'the original speed',
+  customBaseModel: (url) => `Custom: ${url}`,
+  epochsSetting: 'Epochs',
+  augment: 'Augmented copies of each training image',
+  augmentOff: 'none',
+  augmentCopies: (count) => count,
   dropClassify: 'Drop or paste images here to classify them.',
   chooseImages: 'Choose images to classify',
   startCamera: 'Start camera',

@@ -1,3 +1,4 @@
+import type { BaseModelId } from '../core/base-models.js';
 import type { MlClassifier } from '../elements/ml-classifier.js';
 
 /** The events `<ml-classifier>` fires; their classes are in `GlobalEventHandlersEventMap`. */
@@ -8,7 +9,11 @@ export type MlClassifierEvents = Pick<GlobalEventHandlersEventMap, MlClassifierE
 
 /** The writable properties a template or JSX may set (not `status`, which is read-only). */
 export type MlClassifierSettable =
+  | 'baseModel'
+  | 'modelsPath'
   | 'modelUrl'
+  | 'cutLayer'
+  | 'inputRange'
   | 'src'
   | 'epochs'
   | 'batchSize'
@@ -21,6 +26,7 @@ export type MlClassifierSettable =
   | 'layout'
   | 'labelFromFileName'
   | 'pooling'
+  | 'augment'
   | 'strings'
   | 'webcam'
   | 'mainThread';
@@ -37,7 +43,12 @@ export type MlClassifierSettable =
  *   never fires; Preact lowercases only names that start with a capital letter.
  */
 export type MlClassifierJsxProps = Partial<Pick<MlClassifier, MlClassifierSettable>> & {
+  'base-model'?: BaseModelId;
+  'models-path'?: string;
   'model-url'?: string;
+  'cut-layer'?: string;
+  /** Two numbers, `"-1,1"` or `"0,1"` (the `inputRange` property takes the pair). */
+  'input-range'?: string;
   'batch-size'?: number | string;
   'learning-rate'?: number | string;
   'hidden-units'?: number | string;

@@ -39,7 +39,7 @@ describe('<ml-classifier>', () => {
       .to.deep.equal(['/m.json', 5, 8, 0.001, 50, 'cpu', '/w/', 0.3, 7]);
     const defaults = document.createElement('ml-classifier');
     expect([defaults.modelUrl, defaults.epochs, defaults.batchSize, defaults.learningRate, defaults.hiddenUnits, defaults.backend, defaults.validationSplit, defaults.seed])
-      .to.deep.equal(['https://storage.googleapis.com/tfjs-models/tfjs/mobilenet_v1_0.25_224/model.json', 20, undefined, undefined, 100, 'auto', 0.15, 1]);
+      .to.deep.equal([undefined, undefined, undefined, undefined, 100, 'auto', 0.15, 1]);
   });
 
   it('fails with too-few-labels before any model work when the folder has one label', async () => {
