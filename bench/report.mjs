@@ -167,8 +167,9 @@ function basesSection({ bases, plan }) {
   const out = [];
   const a = bases.activations;
   const v1 = a.find((b) => b.base === 'mobilenet-v1-0.25');
+  out.push(`Base models in ../shared/models. Activations: bare predict on wasm, ${a[0]?.images} pexel photos decoded at the base's input size, median of ${plan.backendReps} batches.`);
   out.push(table(
-    [`Base models: activations on wasm (bare predict, ${a[0]?.images} pexel photos decoded at the base's input size, median of ${plan.backendReps})`, 'input px', 'activations', 'model load ms', 'ms/image', '÷ v1 0.25'],
+    ['Base: activations on wasm', 'input px', 'activations', 'model load ms', 'ms/image', '÷ v1 0.25'],
     a.map((b) => b.error
       ? [b.preference, '-', '-', '-', '-', b.error]
       : [b.base, b.inputSize, `[${b.activationShape}]`, fmt(b.loadMs), fmt(b.bareMsPerImage), ratio(b.bareMsPerImage / v1?.bareMsPerImage)]),
@@ -179,17 +180,19 @@ function basesSection({ bases, plan }) {
   const images = runs[0]?.images;
   const s = (ms) => fmt(ms / 1000);
   out.push(table(
-    [`Base models: ${plan.signLimit ? 'sign-language subset' : 'sign-language-digits'} (${images} photos) end to end, <ml-classifier base-model models-path>, other settings default`, 'pooling', 'files → trained s', 'reading s', 'training s', 'validation accuracy', '÷ recipe'],
+    [`Base: ${plan.signLimit ? 'sign-language subset' : 'sign-language-digits'} (${images} photos) end to end`, 'pooling', 'files → trained s', 'reading s', 'training s', 'validation accuracy', '÷ recipe'],
     runs.map((r) => [`${r.label}${r === recipe ? ' (recipe)' : ''}`, r.pooling, s(r.durationMs), s(r.phaseMs.reading), s(r.phaseMs.training), r.validationAccuracy === null ? '-' : `${fmt(r.validationAccuracy * 100)}%`, ratio(r.durationMs / recipe?.durationMs)]),
   ));
-  out.push('÷ recipe: files → trained (the trained event\'s durationMs) against MobileNet v1 0.25 with pooling="none", the original recipe and the default before base models. Validation accuracy of one run; for accuracy across seeds and data sets see below.');
+  out.push('Each a fresh <ml-classifier base-model="…" models-path="/shared/models/">, other settings default. ÷ recipe: files → trained (the trained');
+  out.push('event\'s durationMs) against MobileNet v1 0.25 with pooling="none", the original recipe and the default before base models.');
+  out.push('Validation accuracy is one run\'s; accuracy over seeds and data sets is `npm run quality`\'s, below.');
   out.push('');
   const q = bases.quality;
   if (!q) out.push('Accuracy: no bench-results/quality.json; `npm run quality` measures it per configuration.');
   else if (q.error) out.push(`Accuracy: ${q.file} unreadable (${q.error}).`);
   else {
     const partial = q.runs < q.planned ? `; ${q.runs} of ${q.planned} runs: the sweep was still running or was stopped` : '';
-    out.push(`Accuracy per configuration, from \`npm run quality\` (not measured by this benchmark): ${q.file} of ${q.date}, commit ${q.commit}${partial}`);
+    out.push(`Accuracy per configuration, from \`npm run quality\` (not measured by this benchmark): ${q.file}, sweep started ${q.date} on commit ${q.commit}${partial}`);
     out.push(q.table);
   }
   return out;
