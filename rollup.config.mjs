@@ -41,8 +41,9 @@ export default {
     format: 'es',
     entryFileNames: '[name].js',
     // Next to the entries: `import.meta.url`-relative URLs (the worker, the .wasm files) hold in any of them.
-    // Each backend is a chunk named for it, imported only when selected.
-    chunkFileNames: (chunk) => `ml-classifier-${/tfjs-backend-(webgl|wasm|cpu)/.exec(chunk.facadeModuleId ?? '')?.[0] ?? chunk.name}-[hash].js`,
+    // Each backend is a chunk named for it, imported only when selected; so is the graph-model
+    // converter, imported only for a graph base (mobilenet-v2-0.50-96).
+    chunkFileNames: (chunk) => `ml-classifier-${/tfjs-(backend-(webgl|wasm|cpu)|converter)/.exec(chunk.facadeModuleId ?? '')?.[0] ?? chunk.name}-[hash].js`,
     // Sources left out of the maps: 1.5 MB instead of 15 MB in the package; they still map to file and line.
     sourcemap: true,
     sourcemapExcludeSources: true,

@@ -3,7 +3,7 @@ import { recoverFromContextLoss, selectBackend, watchContextLoss, type BackendPr
 import { Classifier, resolveTrainOptions, type Prediction, type TrainingHistory, type TrainOptions } from './core/classifier.js';
 import { ClassifierError, errors } from './core/errors.js';
 import { augmentImage, seededRandom, type AugmentRandom, type Pixels } from './core/augment.js';
-import { BASE_MODELS, DEFAULT_BASE_MODEL, baseModelUrl, isBaseModelId, type BaseModelId, type InputRange, type Pooling } from './core/base-models.js';
+import { BASE_MODELS, DEFAULT_BASE_MODEL, POOLINGS, baseModelUrl, isBaseModelId, type BaseModelId, type InputRange, type Pooling } from './core/base-models.js';
 import { loadBaseModel, type BaseModelInfo, type BaseModelSource } from './core/feature-extractor.js';
 import { confusionMatrix } from './core/metrics.js';
 import { loadModelWithMetadata, metadataPreprocessing, modelFiles, modelMetadata, type ModelMetadata } from './core/model-io.js';
@@ -234,9 +234,10 @@ export class Trainer implements TrainerApi {
       const validation = pick('validation');
 
       t = performance.now();
-      const { epochs } = resolveTrainOptions(options, activations.shape, train.labelIndices.length);
+      const resolved = resolveTrainOptions(options, classifier.extractor.base.pooling !== 'none', train.labelIndices.length);
+      const { epochs } = resolved;
       report({ phase: 'training', done: 0, total: epochs });
-      const result = await classifier.train(labels, train, validation.labelIndices.length ? validation : null, options, {
+      const result = await classifier.train(labels, train, validation.labelIndices.length ? validation : null, resolved, {
         signal,
         onEpochEnd: ({ epoch, loss, accuracy, validationLoss, validationAccuracy }) =>
           report({ phase: 'training', done: epoch, total: epochs, loss, accuracy, validationLoss, validationAccuracy }),
@@ -447,7 +448,7 @@ function checkOptions(options: TrainerOptions): void {
     ['validation-split', options.validationSplit, unset(options.validationSplit) || (options.validationSplit! >= 0 && options.validationSplit! < 1), 'a share from 0 up to (not including) 1'],
     ['seed', options.seed, unset(options.seed) || Number.isFinite(options.seed), 'a number'],
     ['base-model', options.baseModel, !options.baseModel || isBaseModelId(options.baseModel), `one of ${Object.keys(BASE_MODELS).join(', ')}, or unset`],
-    ['pooling', options.pooling, !options.pooling || options.pooling === 'none' || options.pooling === 'average', '"none", "average", or unset'],
+    ['pooling', options.pooling, !options.pooling || POOLINGS.includes(options.pooling), `${POOLINGS.map((p) => `"${p}"`).join(', ')}, or unset`],
     ['augment', options.augment, unset(options.augment) || (Number.isInteger(options.augment) && options.augment! >= 0 && options.augment! <= MAX_AUGMENT), `a whole number from 0 (off) to ${MAX_AUGMENT}`],
     ['input-range', options.inputRange, unset(options.inputRange as undefined) || validRange(options.inputRange), 'two numbers, min and max, such as "-1,1" or "0,1"'],
   ];

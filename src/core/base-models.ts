@@ -15,11 +15,17 @@ export type BaseModelId =
  * What the head trains on:
  * - `none`: the base's activations at the cut as they are (`[7, 7, 256]` for MobileNet v1 0.25,
  *   12,544 numbers per image), flattened by the head: the original recipe.
+ * - `grid`: their averages over a 3x3 grid of overlapping 3x3 windows (stride 2): `[3, 3, C]`,
+ *   11,520 numbers for MobileNet v2's 1,280 channels. Keeps where things are in the picture,
+ *   which global averaging loses (hand signs: see the README's table), flattened by the head.
  * - `average`: their global average over the spatial positions (`[256]`, `[1280]` for MobileNet
- *   v2): 49 times less memory per image and a head 49 times smaller. A base whose output is
- *   already pooled (a TF-Hub feature vector) gives this whatever is asked.
+ *   v2): 49 times less memory per image than `none` and a head 49 times smaller.
+ * A base whose output is already pooled (a TF-Hub feature vector) has only `average`.
  */
-export type Pooling = 'none' | 'average';
+export type Pooling = 'none' | 'grid' | 'average';
+
+/** The poolings, for validation and the settings panel. */
+export const POOLINGS: readonly Pooling[] = ['none', 'grid', 'average'];
 
 /**
  * The range the base expects pixel values in: `[-1, 1]` (Keras MobileNets: `x / 127.5 - 1`) or

@@ -25,7 +25,7 @@ export interface TrainOptions {
 export const DEFAULT_TRAIN_OPTIONS = { epochs: 20, batchSize: undefined, learningRate: 0.0001, hiddenUnits: 100 } as const;
 
 /**
- * The defaults that replace those for pooled activations (`[256]`, `[1280]`): the small head
+ * The defaults that replace those for pooled activations (`[256]`, `[1280]`, grid `[3, 3, 1280]`): the small head
  * learns too slowly with the full head's settings (20 epochs of 3 steps at 0.0001 reached 37%
  * validation accuracy on sign-language digits). These are Teachable Machine's (Adam 0.001, batch
  * 32, 50 epochs); an epoch of a pooled head costs about a fiftieth of a flatten head's, and on
@@ -34,11 +34,11 @@ export const DEFAULT_TRAIN_OPTIONS = { epochs: 20, batchSize: undefined, learnin
 export const POOLED_TRAIN_DEFAULTS = { epochs: 50, learningRate: 0.001, batchSize: 32 } as const;
 
 /**
- * Every setting of {@link TrainOptions} resolved for activations of `shape` and `n` training
- * examples: the given ones, else the defaults for pooled (rank-1) or spatial activations.
+ * Every setting of {@link TrainOptions} resolved for `n` training examples: the given ones, else
+ * {@link DEFAULT_TRAIN_OPTIONS} for the recipe's head on unpooled activations (`pooled` false), or
+ * {@link POOLED_TRAIN_DEFAULTS} for pooled ones (`average`, `grid`).
  */
-export function resolveTrainOptions(options: TrainOptions, shape: readonly number[], n: number): Required<TrainOptions> {
-  const pooled = shape.length === 1;
+export function resolveTrainOptions(options: TrainOptions, pooled: boolean, n: number): Required<TrainOptions> {
   return {
     epochs: options.epochs ?? (pooled ? POOLED_TRAIN_DEFAULTS.epochs : DEFAULT_TRAIN_OPTIONS.epochs),
     batchSize: options.batchSize ?? (pooled ? POOLED_TRAIN_DEFAULTS.batchSize : Math.max(1, Math.floor(n * 0.4))),
@@ -230,7 +230,8 @@ export class Classifier {
     if (validation) checkRows(validation, 'validation', labels.length, train.activations.shape);
     const n = train.labelIndices.length;
     if (n === 0) throw errors.noImages();
-    const { epochs, batchSize, learningRate, hiddenUnits } = resolveTrainOptions(options, train.activations.shape, n);
+    // Rank 1 is pooled; the Trainer resolves grid pooling's rank-3 rows as pooled itself.
+    const { epochs, batchSize, learningRate, hiddenUnits } = resolveTrainOptions(options, train.activations.shape.length === 1, n);
     // fit() refused these itself; batches() would never get past a step of 0 (or NaN) rows, and a
     // fraction would make steps of uneven sizes, some empty.
     if (!Number.isInteger(batchSize) || batchSize < 1) throw new RangeError(`batchSize must be a whole number of at least 1, got ${batchSize}.`);

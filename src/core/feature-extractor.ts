@@ -65,6 +65,9 @@ export interface BaseModelSource {
   inputRange?: InputRange;
 }
 
+/** `grid` pooling's windows: 3x3, stride 2, so a 7x7 map gives 3x3 averages of overlapping regions. */
+const GRID = { poolSize: [3, 3] as [number, number], strides: [2, 2] as [number, number], padding: 'valid' as const };
+
 /** The layers a MobileNet is recognised by, in order of preference, with the pooling each implies. */
 const KNOWN_CUTS: { layer: string; pooling: Pooling }[] = [
   // MobileNet v1: the original recipe flattens it, and pages that set only model-url get that still.
@@ -95,20 +98,28 @@ const KNOWN_CUTS: { layer: string; pooling: Pooling }[] = [
 export async function loadBaseModel(source: BaseModelSource = {}, options: { pooling?: Pooling } = {}): Promise<FeatureExtractor> {
   const spec: BaseModelSpec | undefined = source.id ? BASE_MODELS[source.id] : source.url ? undefined : BASE_MODELS[DEFAULT_BASE_MODEL];
   const url = source.url ?? spec!.url;
+  const build = (artifacts: tf.io.ModelArtifacts) => {
+    const graph = artifacts.format === 'graph-model' || Array.isArray((artifacts.modelTopology as { node?: unknown })?.node);
+    return graph ? graphExtractor(artifacts, url, spec, source, options.pooling) : layersExtractor(artifacts, url, spec, source, options.pooling);
+  };
   const cacheKey = baseModelCacheKey(url);
-  let artifacts = cacheKey ? await loadCachedArtifacts(cacheKey) : undefined;
-  const cached = artifacts !== undefined;
+  const cached = cacheKey ? await loadCachedArtifacts(cacheKey) : undefined;
+  if (cached) {
+    try {
+      return await build(cached);
+    } catch {
+      // A damaged entry (a topology that no longer builds): fetched again and rewritten below.
+    }
+  }
+  let artifacts: tf.io.ModelArtifacts;
   try {
-    artifacts ??= await (tf.io.getLoadHandlers(url)[0] ?? tf.io.http(url)).load!();
+    artifacts = await (tf.io.getLoadHandlers(url)[0] ?? tf.io.http(url)).load!();
   } catch (cause) {
     throw errors.modelLoadFailed(url, cause);
   }
-  const graph = artifacts.format === 'graph-model' || Array.isArray((artifacts.modelTopology as { node?: unknown })?.node);
-  const extractor = graph
-    ? await graphExtractor(artifacts, url, spec, source, options.pooling)
-    : await layersExtractor(artifacts, url, spec, source, options.pooling);
+  const extractor = await build(artifacts);
   // Awaited so that the next load finds it; storeCachedModel never throws.
-  if (cacheKey && !cached) await storeCachedModel(cacheKey, artifacts);
+  if (cacheKey) await storeCachedModel(cacheKey, artifacts);
   return extractor;
 }
 
@@ -149,9 +160,12 @@ async function layersExtractor(
     };
     const cut = tf.model({ inputs: full.inputs, outputs: full.getLayer(cutLayer).output as tf.SymbolicTensor });
     model = await foldBatchNorm(cut);
-    if (base.pooling === 'average' && model.outputs[0].shape.length === 4) {
-      const pooled = tf.layers.globalAveragePooling2d({ name: 'activations_average' }).apply(model.outputs[0]) as tf.SymbolicTensor;
-      model = tf.model({ inputs: model.inputs, outputs: pooled });
+    if (base.pooling !== 'none' && model.outputs[0].shape.length === 4) {
+      const pooling =
+        base.pooling === 'average'
+          ? tf.layers.globalAveragePooling2d({ name: 'activations_average' })
+          : tf.layers.averagePooling2d({ ...GRID, name: 'activations_grid' });
+      model = tf.model({ inputs: model.inputs, outputs: pooling.apply(model.outputs[0]) as tf.SymbolicTensor });
     }
   } catch (cause) {
     throw errors.modelLoadFailed(url, cause);
@@ -199,8 +213,8 @@ async function graphExtractor(
   };
   const run = (batch: tf.Tensor4D) => {
     const out = model.execute(batch, output) as tf.Tensor;
-    if (out.rank !== 4 || base.pooling !== 'average') return out;
-    return tf.tidy(() => out.mean([1, 2]));
+    if (out.rank !== 4 || base.pooling === 'none') return out;
+    return tf.tidy(() => (base.pooling === 'average' ? out.mean([1, 2]) : tf.avgPool(out as tf.Tensor4D, GRID.poolSize, GRID.strides, 'valid')));
   };
   // The shape from one blank image: a graph's declared output shape can be partly unknown.
   let activationShape: number[];
@@ -212,7 +226,7 @@ async function graphExtractor(
     model.dispose();
     throw errors.modelLoadFailed(url, cause);
   }
-  if (activationShape.length === 1 && pooling === 'none') {
+  if (activationShape.length === 1 && pooling && pooling !== 'average') {
     model.dispose();
     throw errors.invalidOption('pooling', pooling, `"average" or unset: the output of ${url} is already pooled to [${activationShape}]`);
   }

@@ -1,6 +1,8 @@
 import { expect } from '@open-wc/testing';
 import * as tf from '@tensorflow/tfjs';
-import { BASE_MODELS, type BaseModelId } from '../../src/core/base-models.js';
+import { selectBackend } from '../../src/core/backend.js';
+import { BASE_MODELS, baseModelUrl, type BaseModelId } from '../../src/core/base-models.js';
+import { loadBaseModel } from '../../src/core/feature-extractor.js';
 import { ClassifierError } from '../../src/core/errors.js';
 import { metadataPreprocessing } from '../../src/core/model-io.js';
 import type { FileWithPath } from '../../src/io/dataset.js';
@@ -40,6 +42,44 @@ describe('base models: every base in ../shared, through the Trainer (wasm)', fun
   before(async () => {
     colors = await sharedFolder(COLORS);
     photos = colors.filter((f) => isPhoto(f.path));
+  });
+
+  it('each base gives activations of its documented shape, from the documented input size and range', async () => {
+    await selectBackend('wasm', WASM_PATH);
+    const start = tensorCount();
+    const shapes: Record<string, unknown> = {};
+    for (const id of SHARED_BASES) {
+      const spec = BASE_MODELS[id];
+      const extractor = await loadBaseModel({ id, url: baseModelUrl(spec, undefined, MODELS_PATH) });
+      const batch = tf.zeros([2, spec.inputSize, spec.inputSize, 3]) as tf.Tensor4D;
+      const out = extractor.activations(batch);
+      shapes[id] = { input: [extractor.inputSize, [...extractor.inputRange]], activations: out.shape };
+      tf.dispose([batch, out]);
+      extractor.dispose();
+    }
+    expect(shapes).to.deep.equal({
+      'mobilenet-v1-0.25': { input: [224, [-1, 1]], activations: [2, 7, 7, 256] },
+      'mobilenet-v1-0.75': { input: [224, [-1, 1]], activations: [2, 768] },
+      'mobilenet-v2-0.35': { input: [224, [-1, 1]], activations: [2, 1280] },
+      'mobilenet-v2-0.50-96': { input: [96, [0, 1]], activations: [2, 1280] },
+    });
+    // grid: 3x3 averages of overlapping windows over the 7x7 map.
+    const grid = await loadBaseModel({ id: 'mobilenet-v2-0.35', url: baseModelUrl(BASE_MODELS['mobilenet-v2-0.35'], undefined, MODELS_PATH) }, { pooling: 'grid' });
+    const map = await loadBaseModel({ id: 'mobilenet-v2-0.35', url: baseModelUrl(BASE_MODELS['mobilenet-v2-0.35'], undefined, MODELS_PATH) }, { pooling: 'none' });
+    const batch = tf.randomUniform([1, 224, 224, 3], -1, 1) as tf.Tensor4D;
+    const [pooled, full] = [grid.activations(batch), map.activations(batch)];
+    expect(pooled.shape).to.deep.equal([1, 3, 3, 1280]);
+    // Window (1, 2) covers rows 2-4 and columns 4-6 of the map.
+    const expected = tf.tidy(() => full.slice([0, 2, 4, 0], [1, 3, 3, 1280]).mean([1, 2]));
+    const actual = tf.tidy(() => pooled.slice([0, 1, 2, 0], [1, 1, 1, 1280]).reshape([1, 1280]));
+    expect(tf.tidy(() => actual.sub(expected).abs().max().dataSync()[0])).to.be.below(1e-4);
+    tf.dispose([batch, pooled, full, expected, actual]);
+    grid.dispose();
+    map.dispose();
+    expect(tensorCount()).to.equal(start);
+    const error = await rejection(loadBaseModel({ id: 'mobilenet-v2-0.50-96', url: baseModelUrl(BASE_MODELS['mobilenet-v2-0.50-96'], undefined, MODELS_PATH) }, { pooling: 'grid' }));
+    expect(error.code).to.equal('invalid-option');
+    expect(tensorCount()).to.equal(start);
   });
 
   for (const id of SHARED_BASES) {
@@ -127,6 +167,7 @@ describe('base models: every base in ../shared, through the Trainer (wasm)', fun
     const cases: [object, string][] = [
       [{ baseModel: 'mobilenet-v3' }, '"mobilenet-v3"'],
       [{ pooling: 'max' }, '"max"'],
+      [{ baseModel: 'mobilenet-v2-0.50-96', modelsPath: MODELS_PATH, pooling: 'none', backend: 'wasm', wasmPath: WASM_PATH }, '"none"'],
       [{ augment: 2.5 }, '2.5'],
       [{ augment: -1 }, '-1'],
       [{ inputRange: [1, -1] }, '1,-1'],

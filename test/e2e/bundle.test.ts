@@ -30,4 +30,17 @@ describe('end to end: the dist/ml-classifier.js bundle on its own', () => {
     expect(scripts).to.include('/dist/trainer.worker.js');
     el.remove();
   });
+
+  it('trains on the graph-model base (its converter chunk loaded by the worker) and on the default base, both from models-path', async () => {
+    for (const base of ['mobilenet-v2-0.50-96', undefined]) {
+      const el = await fixture<MlClassifier>(`<ml-classifier models-path="/shared/models/" ${base ? `base-model="${base}"` : ''}></ml-classifier>`);
+      const trained = oneEvent(el, 'trained');
+      await executeServerCommand('set-input-files', { host: 'ml-classifier', name: 'training-data', paths: [`shared/${COLORS}`] });
+      const { detail } = await trained;
+      expect(detail.validationAccuracy).to.equal(1);
+      expect(detail.baseModel).to.include({ id: base ?? 'mobilenet-v2-0.35', format: base ? 'graph' : 'layers', pooling: 'average' });
+      expect(el.thread).to.equal('worker');
+      el.remove();
+    }
+  });
 });
