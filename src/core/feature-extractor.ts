@@ -100,7 +100,8 @@ export async function loadBaseModel(source: BaseModelSource = {}, options: { poo
   const url = source.url ?? spec!.url;
   const build = (artifacts: tf.io.ModelArtifacts) => {
     const graph = artifacts.format === 'graph-model' || Array.isArray((artifacts.modelTopology as { node?: unknown })?.node);
-    return graph ? graphExtractor(artifacts, url, spec, source, options.pooling) : layersExtractor(artifacts, url, spec, source, options.pooling);
+    const request = { url, spec, source, pooling: options.pooling };
+    return graph ? graphExtractor(artifacts, request) : layersExtractor(artifacts, request);
   };
   const cacheKey = baseModelCacheKey(url);
   const cached = cacheKey ? await loadCachedArtifacts(cacheKey) : undefined;
@@ -123,13 +124,15 @@ export async function loadBaseModel(source: BaseModelSource = {}, options: { poo
   return extractor;
 }
 
-async function layersExtractor(
-  artifacts: tf.io.ModelArtifacts,
-  url: string,
-  spec: BaseModelSpec | undefined,
-  source: BaseModelSource,
-  pooling: Pooling | undefined,
-): Promise<FeatureExtractor> {
+/** What a model's files are turned into an extractor with: where they came from and what was asked. */
+interface BuildRequest {
+  url: string;
+  spec: BaseModelSpec | undefined;
+  source: BaseModelSource;
+  pooling: Pooling | undefined;
+}
+
+async function layersExtractor(artifacts: tf.io.ModelArtifacts, { url, spec, source, pooling }: BuildRequest): Promise<FeatureExtractor> {
   let full: tf.LayersModel;
   try {
     full = await tf.loadLayersModel(tf.io.fromMemory(artifacts));
@@ -185,13 +188,7 @@ async function layersExtractor(
   };
 }
 
-async function graphExtractor(
-  artifacts: tf.io.ModelArtifacts,
-  url: string,
-  spec: BaseModelSpec | undefined,
-  source: BaseModelSource,
-  pooling: Pooling | undefined,
-): Promise<FeatureExtractor> {
+async function graphExtractor(artifacts: tf.io.ModelArtifacts, { url, spec, source, pooling }: BuildRequest): Promise<FeatureExtractor> {
   // Loaded only for graph bases: the converter is a bundle chunk of its own.
   const { loadGraphModel } = await import('@tensorflow/tfjs-converter');
   let model: Awaited<ReturnType<typeof loadGraphModel>>;

@@ -149,6 +149,8 @@ describe('core: the base model cached in IndexedDB', function () {
 
   it('clears one cached model or all of them, and keeps models saved under other keys', async () => {
     const other = 'https://example.com/other/model.json';
+    // Other test files cache other bases in this browser's IndexedDB; start from none.
+    await clearBaseModelCache();
     (await load()).extractor.dispose();
     const artifacts = await tf.io.getLoadHandlers(KEY)[0].load!();
     await tf.io.getSaveHandlers(baseModelCacheKey(other)!)[0].save!(artifacts);
