@@ -28,8 +28,8 @@ export const DEFAULT_TRAIN_OPTIONS = { epochs: 20, batchSize: undefined, learnin
  * The defaults that replace those for pooled activations (`[256]`, `[1280]`, grid `[3, 3, 1280]`): the small head
  * learns too slowly with the full head's settings (20 epochs of 3 steps at 0.0001 reached 37%
  * validation accuracy on sign-language digits). These are Teachable Machine's (Adam 0.001, batch
- * 32, 50 epochs); an epoch of a pooled head costs about a fiftieth of a flatten head's, and on
- * flowers-dev 50 epochs gave MobileNet v2 0.35 78.7% against 76.0% with 20 (`npm run quality`).
+ * 32, 50 epochs): a pooled head has a tenth of the flatten head's weights, so its epochs are
+ * cheap, and on flowers-dev 50 epochs gave MobileNet v2 0.35 78.7% against 76.0% with 20 (`npm run quality`).
  */
 export const POOLED_TRAIN_DEFAULTS = { epochs: 50, learningRate: 0.001, batchSize: 32 } as const;
 
