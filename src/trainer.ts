@@ -4,6 +4,7 @@ import { Classifier, resolveTrainOptions, type Prediction, type TrainingHistory,
 import { ClassifierError, errors } from './core/errors.js';
 import { augmentImage, seededRandom, type AugmentRandom, type Pixels } from './core/augment.js';
 import { BASE_MODELS, DEFAULT_BASE_MODEL, POOLINGS, baseModelUrl, isBaseModelId, type BaseModelId, type InputRange, type Pooling } from './core/base-models.js';
+import { disposeLayersModel } from './core/dispose.js';
 import { loadBaseModel, type BaseModelInfo, type BaseModelSource } from './core/feature-extractor.js';
 import { confusionMatrix } from './core/metrics.js';
 import { loadModelWithMetadata, metadataPreprocessing, modelFiles, modelMetadata, type ModelMetadata } from './core/model-io.js';
@@ -341,7 +342,7 @@ export class Trainer implements TrainerApi {
     try {
       const backend = await selectBackend(options.backend ?? 'auto', options.wasmPath);
       const { model, metadata, ignored } = await loadModelWithMetadata(source);
-      const next = Classifier.fromModel(model, metadata.labels, metadataPreprocessing(metadata), await savedBase(model, metadata));
+      const next = await classifierFor(model, metadata);
       if (controller.signal.aborted) {
         next.dispose();
         throw errors.aborted();
@@ -473,18 +474,28 @@ function baseSource(options: TrainerOptions): BaseModelSource {
 }
 
 /**
- * The base a saved head-only model needs (one trained on a graph base, see `Classifier.toModel`),
- * loaded from the metadata's URL; undefined for a model that holds its base.
- * @throws ClassifierError `model-load-failed` when the metadata does not say which base.
+ * A classifier for a loaded saved model: one that holds its base, or a head alone (saved with a
+ * graph base, see `Classifier.toModel`) whose base is loaded from the metadata's URL. The model's
+ * weights are freed when that fails.
+ * @throws ClassifierError `model-load-failed` when the model is neither, or the metadata names no base.
  */
-async function savedBase(model: tf.LayersModel, metadata: ModelMetadata) {
-  if (model.layers[0] instanceof tf.LayersModel) return undefined;
+async function classifierFor(model: tf.LayersModel, metadata: ModelMetadata): Promise<Classifier> {
+  const preprocessing = metadataPreprocessing(metadata);
+  if (model.layers[0] instanceof tf.LayersModel) return Classifier.fromModel(model, metadata.labels, preprocessing);
   const base = metadata.baseModel;
-  if (!base?.url) {
-    throw new ClassifierError('model-load-failed', `The saved model "${model.name}" holds a head only, and its metadata names no base model to load with it.`);
+  try {
+    if (!base?.url) {
+      throw new ClassifierError('model-load-failed', `The saved model "${model.name}" holds a head only, and its metadata names no base model to load with it.`);
+    }
+    const extractor = await loadBaseModel(
+      { id: isBaseModelId(base.id) ? base.id : undefined, url: base.url, cutLayer: base.cutLayer, inputRange: preprocessing.inputRange },
+      { pooling: base.pooling },
+    );
+    return Classifier.fromHead(model, metadata.labels, extractor);
+  } catch (error) {
+    disposeLayersModel(model);
+    throw error;
   }
-  const { inputRange } = metadataPreprocessing(metadata);
-  return loadBaseModel({ id: isBaseModelId(base.id) ? base.id : undefined, url: base.url, cutLayer: base.cutLayer, inputRange }, { pooling: base.pooling });
 }
 
 /**

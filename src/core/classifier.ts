@@ -343,24 +343,31 @@ export class Classifier {
   }
 
   /**
-   * A classifier that predicts with a saved model: either a base network followed by a head (what
-   * {@link toModel} builds with a layers base, and what a Teachable Machine image model is), or a
-   * head alone with the `extractor` it was trained on. It takes ownership of the model's weights
-   * and of `extractor`.
+   * A classifier that predicts with a saved head alone (what {@link toModel} saves with a graph
+   * base) and the `extractor` it was trained on. It takes ownership of both.
+   *
+   * @param head input `[batch, ...extractor.activationShape]`, output `[batch, labels.length]`.
+   * @param labels names of the head's outputs, in order.
+   */
+  static fromHead(head: tf.LayersModel, labels: string[], extractor: FeatureExtractor): Classifier {
+    const classifier = new Classifier(extractor);
+    classifier.head = head;
+    classifier.labels = [...labels];
+    return classifier;
+  }
+
+  /**
+   * A classifier that predicts with a saved model whose two layers are a base network and a head
+   * (what {@link toModel} builds with a layers base, and what a Teachable Machine image model is).
+   * It takes ownership of the model's weights.
    *
    * @param labels names of the model's outputs, in order.
    * @param preprocessing how images become the base's input (the saved metadata's); default the
    *   recipe's, which Teachable Machine's exports share.
-   * @throws ClassifierError `model-load-failed` when the model is neither.
+   * @throws ClassifierError `model-load-failed` when the model is not a base followed by a head.
    */
-  static fromModel(model: tf.LayersModel, labels: string[], preprocessing: Preprocessing = RECIPE_PREPROCESSING, extractor?: FeatureExtractor): Classifier {
+  static fromModel(model: tf.LayersModel, labels: string[], preprocessing: Preprocessing = RECIPE_PREPROCESSING): Classifier {
     const [base, head, ...rest] = model.layers;
-    if (extractor) {
-      const classifier = new Classifier(extractor);
-      classifier.head = model;
-      classifier.labels = [...labels];
-      return classifier;
-    }
     if (!(base instanceof tf.LayersModel) || !(head instanceof tf.LayersModel) || rest.length > 0) {
       disposeLayersModel(model);
       throw new ClassifierError(

@@ -1,7 +1,7 @@
 import * as tf from './tf.js';
 import { BASE_MODELS, DEFAULT_BASE_MODEL, type BaseModelId, type BaseModelSpec, type InputRange, type Pooling } from './base-models.js';
 import { disposeLayersModel } from './dispose.js';
-import { errors } from './errors.js';
+import { errors, type ClassifierError } from './errors.js';
 import { foldBatchNorm } from './fold-batch-norm.js';
 import { baseModelCacheKey, loadCachedArtifacts, storeCachedModel } from './model-cache.js';
 
@@ -108,8 +108,10 @@ export async function loadBaseModel(source: BaseModelSource = {}, options: { poo
   if (cached) {
     try {
       return await build(cached);
-    } catch {
-      // A damaged entry (a topology that no longer builds): fetched again and rewritten below.
+    } catch (error) {
+      // A damaged entry (a topology that no longer builds) is fetched again and rewritten below;
+      // a refused option would be refused again.
+      if ((error as ClassifierError).code !== 'model-load-failed') throw error;
     }
   }
   let artifacts: tf.io.ModelArtifacts;
