@@ -35,7 +35,7 @@ const removeStaleChunks = {
  * trainer) is one shared chunk that both import, so the browser downloads it once (same URL).
  */
 export default {
-  input: { 'ml-classifier': 'src/ml-classifier.ts', 'trainer.worker': 'src/worker/trainer.worker.ts' },
+  input: { 'ml-classifier': 'src/ml-classifier.ts', 'trainer.worker': 'src/engine/trainer.worker.ts' },
   output: {
     dir: 'dist',
     format: 'es',

@@ -1,6 +1,6 @@
 import type { ClassifierErrorCode } from './core/errors.js';
 import type { ModelMetadata } from './core/model-io.js';
-import type { DataLoadedDetail, Phase, PredictedDetail, Progress, TrainedDetail } from './trainer.js';
+import type { DataLoadedDetail, Phase, PredictedDetail, Progress, TrainedDetail } from './types.js';
 
 /** Detail of the `failed` event. */
 export interface FailedDetail {

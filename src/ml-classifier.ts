@@ -1,16 +1,19 @@
 /**
  * Entry point: importing this module defines `<ml-classifier>`. Also exports the element class,
  * the event classes, the UI-free `Trainer` (in-page) and `RemoteTrainer` (the same API with the
- * model in a Web Worker), and the training core for scripts and workers.
+ * model in a Web Worker), both an `Engine`, and the training core for scripts and workers.
  */
 export { MlClassifier, type Status } from './elements/ml-classifier.js';
 export { DEFAULT_STRINGS, formats, type Formats, type Strings } from './elements/strings.js';
 export * from './events.js';
-export * from './trainer.js';
-export type { MemoryInfo, Thread, TrainerApi, TrainHooks } from './trainer-api.js';
-export { RemoteTrainer, WORKER_START_TIMEOUT_MS } from './worker/remote-trainer.js';
+export type * from './types.js';
+export { Engine } from './engine/engine.js';
+export { MAX_AUGMENT } from './engine/pipeline.js';
+export { RemoteTrainer, Trainer } from './engine/trainer.js';
+export { WORKER_START_TIMEOUT_MS } from './engine/worker-pipeline.js';
+export { describeInput } from './io/inputs.js';
 export { Classifier, DEFAULT_TRAIN_OPTIONS, POOLED_TRAIN_DEFAULTS, resolveTrainOptions, type Activations, type EpochLogs, type LabeledActivations, type Prediction, type Score, type TrainingHistory, type TrainingResult, type TrainOptions } from './core/classifier.js';
-export { ClassifierError, type ClassifierErrorCode } from './core/errors.js';
+export { ClassifierError, type ClassifierErrorCode, type ErrorDetail } from './core/errors.js';
 export { BASE_MODELS, DEFAULT_BASE_MODEL, baseModelUrl, isBaseModelId, type BaseModelId, type BaseModelSpec, type InputRange, type Pooling } from './core/base-models.js';
 export { disposeLayersModel } from './core/dispose.js';
 export { loadBaseModel, type BaseModelInfo, type BaseModelSource, type FeatureExtractor } from './core/feature-extractor.js';

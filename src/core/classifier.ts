@@ -370,10 +370,7 @@ export class Classifier {
     const [base, head, ...rest] = model.layers;
     if (!(base instanceof tf.LayersModel) || !(head instanceof tf.LayersModel) || rest.length > 0) {
       disposeLayersModel(model);
-      throw new ClassifierError(
-        'model-load-failed',
-        `The saved model "${model.name}" is not a base network followed by a head (its layers are ${model.layers.map((l) => l.name).join(', ')}); save it with ml-classifier or Teachable Machine.`,
-      );
+      throw errors.notAClassifier(model.name, model.layers.map((l) => l.name));
     }
     const classifier = new Classifier({
       inputSize: preprocessing.size,

@@ -148,7 +148,7 @@ async function layersExtractor(artifacts: tf.io.ModelArtifacts, { url, spec, sou
     const known = KNOWN_CUTS.find((k) => names.has(k.layer));
     const cutLayer = source.cutLayer ?? spec?.cutLayer ?? known?.layer;
     if (!cutLayer || !names.has(cutLayer)) {
-      throw new Error(cutLayer ? `it has no layer named "${cutLayer}"` : `it has none of the layers ${KNOWN_CUTS.map((k) => k.layer).join(', ')} that MobileNets are cut at; set cut-layer`);
+      throw new Error(cutLayer ? `it has no layer named "${cutLayer}"` : `it has none of the layers ${KNOWN_CUTS.map((k) => k.layer).join(', ')} that MobileNets are cut at; name the layer to cut at`);
     }
     const inputSize = (full.inputs[0].shape as (number | null)[])[1] ?? spec?.inputSize ?? 224;
     const channels = (full.getLayer(cutLayer).outputShape as number[]).at(-1);

@@ -1,7 +1,7 @@
 import * as tf from './tf.js';
 import { BASE_MODELS, isBaseModelId, type InputRange, type Pooling } from './base-models.js';
 import { disposeLayersModel } from './dispose.js';
-import { ClassifierError } from './errors.js';
+import { ClassifierError, errors, messageOf } from './errors.js';
 import type { BaseModelInfo } from './feature-extractor.js';
 import { RECIPE_PREPROCESSING, type Preprocessing } from './preprocess.js';
 
@@ -143,8 +143,7 @@ export async function loadModelWithMetadata(
   source: string | readonly File[],
 ): Promise<{ model: tf.LayersModel; metadata: ModelMetadata; ignored: string[] }> {
   const where = typeof source === 'string' ? source : source.map((f) => f.name).join(', ');
-  const failed = (reason: string, cause?: unknown) =>
-    new ClassifierError('model-load-failed', `Could not load the saved model from ${where}: ${reason}`, { cause });
+  const failed = (reason: string, cause?: unknown) => errors.savedModelLoadFailed(where, reason, cause);
   let model: tf.LayersModel;
   let metadata: ModelMetadata | undefined;
   let ignored: string[] = [];
@@ -160,7 +159,7 @@ export async function loadModelWithMetadata(
       metadata = files.metadata;
     }
   } catch (cause) {
-    throw cause instanceof ClassifierError ? cause : failed(cause instanceof Error ? cause.message : String(cause), cause);
+    throw cause instanceof ClassifierError ? cause : failed(messageOf(cause), cause);
   }
   metadata ??= model.getUserDefinedMetadata() as ModelMetadata | undefined;
   const outputs = (model.outputs[0].shape as number[]).at(-1);
@@ -201,7 +200,7 @@ async function sortModelFiles(files: readonly File[], failed: (reason: string) =
     try {
       json = JSON.parse(await file.text());
     } catch (cause) {
-      throw failed(`${file.name} is not valid JSON (${cause instanceof Error ? cause.message : cause}).`);
+      throw failed(`${file.name} is not valid JSON (${messageOf(cause)}).`);
     }
     if (json.modelTopology) {
       model = file;

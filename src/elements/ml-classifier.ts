@@ -1,46 +1,25 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
-import { live } from 'lit/directives/live.js';
+import { customElement, property, query } from 'lit/decorators.js';
 import type * as tf from '../core/tf.js';
 import type { BackendPreference } from '../core/backend.js';
-import { ClassifierError, errors } from '../core/errors.js';
-import { BASE_MODELS, DEFAULT_BASE_MODEL, isBaseModelId, type BaseModelId, type BaseModelSpec, type InputRange, type Pooling } from '../core/base-models.js';
-import { DEFAULT_TRAIN_OPTIONS, POOLED_TRAIN_DEFAULTS } from '../core/classifier.js';
-import { DEFAULT_ORGANIZE_OPTIONS, withPath, type FileWithPath, type Layout } from '../io/dataset.js';
-import type { TrainingHistory } from '../core/classifier.js';
+import type { BaseModelId, InputRange, Pooling } from '../core/base-models.js';
+import { DEFAULT_TRAIN_OPTIONS } from '../core/classifier.js';
 import type { ModelMetadata } from '../core/model-io.js';
+import { DEFAULT_ORGANIZE_OPTIONS, type FileWithPath, type Layout } from '../io/dataset.js';
 import { readDrop } from '../io/drop.js';
-import { DataLoadedEvent, FailedEvent, ModelLoadedEvent, PredictedEvent, ProgressChangedEvent, TrainedEvent, type FailedDetail } from '../events.js';
-import { describeInput, type MemoryInfo, type Thread, type TrainerApi } from '../trainer-api.js';
-import type { DataLoadedDetail, Phase, PredictedDetail, Progress, TrainedDetail } from '../trainer.js';
-import { DeferredTrainer } from '../worker/deferred-trainer.js';
-import { RemoteTrainer } from '../worker/remote-trainer.js';
-import { renderConfusionMatrix, type Cell } from './confusion-matrix.js';
+import type { MemoryInfo, Phase, PredictedDetail, Thread, TrainedDetail, TrainerOptions } from '../types.js';
+import { renderAdvanced } from './advanced-settings.js';
 import { styles } from './ml-classifier.styles.js';
+import { renderResults } from './results-panel.js';
 import { DEFAULT_STRINGS, formats, type Formats, type Strings } from './strings.js';
 import { renderTrainingChart } from './training-chart.js';
+import { TrainingController, type Announcement, type Status } from './training-controller.js';
+import { WebcamController } from './webcam-controller.js';
 
-/**
- * What the element is doing; reflected to the `status` attribute for styling. `loaded`: a saved
- * model was loaded (from `src` or `load()`) and classifies images; `loading-saved-model` while it loads.
- */
-export type Status = 'idle' | Phase | 'trained' | 'loading-saved-model' | 'loaded' | 'error';
+export type { Status };
 
-/** Webcam frames classified per second at most: live enough to follow, light enough to keep the page responsive. */
-const WEBCAM_FPS = 4;
 /** Labels shown with probability bars under each classified image. */
 const TOP_LABELS = 3;
-
-/** One classified image shown in the predictions list. */
-interface ShownPrediction {
-  source: string;
-  thumbnail?: string;
-  prediction?: PredictedDetail;
-  error?: string;
-}
-
-/** The choices of the Advanced panel's augmentation list: 0 (off) to 4 extra copies per image. */
-const AUGMENT_CHOICES = [0, 1, 2, 3, 4];
 
 /**
  * The `input-range` attribute's converter: `"-1,1"` or `"0,1"` (spaces allowed) to a `[min, max]`
@@ -60,8 +39,10 @@ const inputRangeConverter = {
   },
 };
 
+
 /** The {@link Strings} key naming each phase. */
 const PHASE_TEXT = { 'loading-model': 'loadingModel', reading: 'reading', training: 'training' } as const satisfies Record<Phase, keyof Strings>;
+
 
 /**
  * `<ml-classifier>`: drop a folder of labelled images on it, and it trains an image classifier in
@@ -226,37 +207,16 @@ export class MlClassifier extends LitElement {
   /** What the element is doing (read-only; reflected for `:host([status=...])` styles). */
   @property({ reflect: true }) status: Status = 'idle';
 
-  @state() private progress?: Progress;
-  @state() private data?: DataLoadedDetail;
-  @state() private result?: TrainedDetail;
-  @state() private history?: TrainingHistory;
-  @state() private selectedCell?: Cell;
-  @state() private loadedModel?: { source: string; metadata: ModelMetadata; ignored: string[] };
-  @state() private predictions: ShownPrediction[] = [];
-  @state() private live?: PredictedDetail;
-  @state() private camera?: MediaStream;
-  /** The saved model being loaded, if any: a newer `src` aborts it and waits for it to end. */
-  private loading?: Promise<ModelMetadata>;
-  /** The camera request waiting for permission, if any, and its token (bumped by stopWebcam). */
-  private cameraRequest?: Promise<void>;
-  private cameraToken = 0;
-  @state() private errorMessage = '';
-  /** What the one polite live region says: phase changes and results, not every image or epoch. */
-  @state() private announcement = '';
-  @state() private dragging?: 'training' | 'classify';
+  private readonly training = new TrainingController(this, () => this.trainerOptions());
+  private readonly camera = new WebcamController(this);
+  /** Which drop zone a drag is over, for its highlight. */
+  private dragging?: 'training' | 'classify';
   @query('input[name="training-data"]') private folderInput!: HTMLInputElement;
   @query('input[name="training-files"]') private filesInput!: HTMLInputElement;
   @query('input[name="classify"]') private imageInput!: HTMLInputElement;
   @query('input[name="model-files"]') private modelInput!: HTMLInputElement;
-  @query('video') private video?: HTMLVideoElement;
-
-  private readonly trainer = new DeferredTrainer(() => this.makeEngine());
-  /** Where the engine made last runs the model; undefined before one is made. */
-  private engineThread?: Thread;
-  /** The training files by path, to show the validation images counted in a confusion-matrix cell. */
-  private filesByPath = new Map<string, File>();
-  /** Object URLs of the selected cell's thumbnails, revoked when the selection changes. */
-  private cellThumbnails: { path: string; url: string }[] = [];
+  /** The camera's `<video>`, once rendered (read by the webcam controller). */
+  @query('video') readonly video: HTMLVideoElement | undefined;
 
   /**
    * Where the model runs (read-only): `worker` (a Web Worker of this element's own) or `main` (the
@@ -264,7 +224,7 @@ export class MlClassifier extends LitElement {
    * the first `train()`/`load()` it says where the model is meant to run.
    */
   get thread(): Thread {
-    return this.engineThread ?? (this.mainThread || !workersAvailable() ? 'main' : 'worker');
+    return this.training.thread;
   }
 
   /**
@@ -275,12 +235,12 @@ export class MlClassifier extends LitElement {
    * @returns `{ numTensors, numBytes }`: tensors alive and the bytes their data holds.
    */
   async memory(): Promise<MemoryInfo> {
-    return this.trainer.memory();
+    return this.training.memory();
   }
 
   /** The last `trained` detail, or undefined before training. */
   get trainedDetail(): TrainedDetail | undefined {
-    return this.result;
+    return this.training.result;
   }
 
   /**
@@ -290,85 +250,12 @@ export class MlClassifier extends LitElement {
    *
    * Fires `data-loaded`, `progress-changed`, then `trained`, or `failed`.
    * @returns the `trained` detail.
-   * @throws ClassifierError (also fired as `failed`): `busy`, `invalid-option`, `too-few-labels`,
-   *   `no-images`, `model-load-failed`, `backend-unavailable`, `aborted`, `diverged`, `context-lost`.
+   * @throws ClassifierError (also fired as `failed`): `busy`, `invalid-option` (naming the
+   *   attribute), `too-few-labels`, `no-images`, `no-label-file`, `model-load-failed`,
+   *   `backend-unavailable`, `aborted`, `diverged`, `context-lost`.
    */
-  async train(files: Array<File | FileWithPath>, options: { signal?: AbortSignal } = {}): Promise<TrainedDetail> {
-    // Refused here, before the running run's display is cleared below.
-    if (this.trainer.busy) {
-      const error = errors.busy(this.trainer.busyWith);
-      this.fail(error, this.progress?.phase ?? 'reading');
-      throw error;
-    }
-    const entries = files.map((f) => (f instanceof File ? withPath(f) : f));
-    let phase: Phase = 'reading';
-    const previous = { result: this.result, data: this.data, history: this.history, files: this.filesByPath, predictions: this.predictions };
-    this.errorMessage = '';
-    this.progress = undefined;
-    this.result = undefined;
-    this.data = undefined;
-    this.history = undefined;
-    this.selectCell(undefined);
-    // Kept (not revoked) until the run succeeds: a failed run shows them again.
-    this.predictions = [];
-    this.filesByPath = new Map(entries.map((e) => [e.path, e.file]));
-    try {
-      const detail = await this.trainer.train(
-        entries,
-        {
-          baseModel: this.baseModel,
-          modelsPath: this.modelsPath ?? MlClassifier.modelsPath,
-          modelUrl: this.modelUrl,
-          cutLayer: this.cutLayer,
-          inputRange: this.inputRange,
-          pooling: this.pooling,
-          augment: this.augment,
-          backend: this.backend,
-          wasmPath: this.wasmPath,
-          epochs: this.epochs,
-          batchSize: this.batchSize,
-          learningRate: this.learningRate,
-          hiddenUnits: this.hiddenUnits,
-          validationSplit: this.validationSplit,
-          seed: this.seed,
-          layout: this.layout,
-          labelFromFileName: this.labelFromFileName,
-        },
-        {
-          signal: options.signal,
-          onDataLoaded: (data) => {
-            this.data = data;
-            this.dispatchEvent(new DataLoadedEvent(data));
-          },
-          onProgress: (progress) => {
-            if (progress.phase !== this.progress?.phase) this.announcement = this.t[PHASE_TEXT[progress.phase]];
-            phase = progress.phase;
-            this.progress = progress;
-            this.status = progress.phase;
-            if (progress.phase === 'training' && progress.loss !== undefined) this.history = appendEpoch(this.history, progress);
-            this.dispatchEvent(new ProgressChangedEvent(progress));
-          },
-        },
-      );
-      previous.predictions.forEach((p) => p.thumbnail && URL.revokeObjectURL(p.thumbnail));
-      this.result = detail;
-      this.history = detail.history;
-      this.loadedModel = undefined;
-      this.status = 'trained';
-      const f = this.f;
-      this.announcement = this.t.trainedAnnouncement(f.percent(detail.accuracy), detail.validationAccuracy === null ? null : f.percent(detail.validationAccuracy));
-      this.dispatchEvent(new TrainedEvent(detail));
-      return detail;
-    } catch (error) {
-      // A failed or aborted retrain keeps the previous model: show its results and predictions again.
-      if (this.trainer.labels.length > 0) {
-        ({ result: this.result, history: this.history, files: this.filesByPath, predictions: this.predictions } = previous);
-      } else {
-        previous.predictions.forEach((p) => p.thumbnail && URL.revokeObjectURL(p.thumbnail));
-      }
-      this.fail(error, phase);
-      throw error;
-    }
+  train(files: Array<File | FileWithPath>, options: { signal?: AbortSignal } = {}): Promise<TrainedDetail> {
+    return this.training.train(files, options);
   }
 
   /**
@@ -379,22 +266,16 @@ export class MlClassifier extends LitElement {
    * @param source name reported in the detail; default: the file's path or name.
    * @throws ClassifierError (also fired as `failed`): `not-trained`, `invalid-image`.
    */
-  async predict(input: ImageBitmapSource | tf.Tensor3D, source?: string): Promise<PredictedDetail> {
-    try {
-      const detail = await this.trainer.predict(input, source);
-      this.dispatchEvent(new PredictedEvent(detail));
-      return detail;
-    } catch (error) {
-      this.fail(error, 'predict', source ?? describeInput(input));
-      throw error;
-    }
+  predict(input: ImageBitmapSource | tf.Tensor3D, source?: string): Promise<PredictedDetail> {
+    return this.training.predict(input, source);
   }
 
   /**
-   * Saves the last trained (or loaded) model: ONE tfjs layers model (the MobileNet cut and the
-   * head joined) as `model.json` + `weights.bin`, plus a Teachable-Machine-compatible
-   * `metadata.json` (labels in output order, preprocessing, base model and layer, tfjs version,
-   * date). Load it back with `src`/`load()`, or in any tfjs program with `tf.loadLayersModel`.
+   * Saves the last trained (or loaded) model: ONE tfjs layers model (the base's cut and the head
+   * joined; with a graph base, the head alone) as `model.json` + `weights.bin`, plus a
+   * Teachable-Machine-compatible `metadata.json` (labels in output order, preprocessing, base
+   * model and layer, tfjs version, date). Load it back with `src`/`load()`, or in any tfjs program
+   * with `tf.loadLayersModel`.
    *
    * @param destination `downloads` (default: the browser downloads the three files), or a
    *   TensorFlow.js URL such as `indexeddb://my-model` (the metadata is stored inside `model.json`).
@@ -402,14 +283,9 @@ export class MlClassifier extends LitElement {
    * @throws ClassifierError (also fired as `failed`): `not-trained`; the storage's error (quota).
    */
   async save(destination = 'downloads'): Promise<File[]> {
-    try {
-      const files = await this.trainer.save(destination === 'downloads' ? undefined : destination);
-      if (destination === 'downloads') for (const file of files) download(file);
-      return files;
-    } catch (error) {
-      this.fail(error, 'save', destination);
-      throw error;
-    }
+    const files = await this.training.save(destination === 'downloads' ? undefined : destination);
+    if (destination === 'downloads') for (const file of files) download(file);
+    return files;
   }
 
   /**
@@ -421,47 +297,13 @@ export class MlClassifier extends LitElement {
    * @returns the model's metadata; fires `model-loaded`.
    * @throws ClassifierError (also fired as `failed`): `busy`, `model-load-failed`, `backend-unavailable`.
    */
-  async load(source: string | File[] | FileList): Promise<ModelMetadata> {
-    const loading = this.loadModel(source);
-    this.loading = loading;
-    try {
-      return await loading;
-    } finally {
-      if (this.loading === loading) this.loading = undefined;
-    }
-  }
-
-  private async loadModel(source: string | File[] | FileList): Promise<ModelMetadata> {
-    const given = typeof source === 'string' ? source : [...source];
-    const name = typeof given === 'string' ? given : given.map((f) => f.name).join(', ');
-    const previous = this.status;
-    this.errorMessage = '';
-    this.status = 'loading-saved-model';
-    try {
-      const { metadata, ignored } = await this.trainer.load(given, { backend: this.backend, wasmPath: this.wasmPath });
-      this.result = undefined;
-      this.data = undefined;
-      this.history = undefined;
-      this.selectCell(undefined);
-      this.clearPredictions();
-      this.loadedModel = { source: name, metadata, ignored };
-      this.status = 'loaded';
-      this.announcement = this.t.loadedModel(metadata.modelName, name, metadata.labels);
-      this.dispatchEvent(new ModelLoadedEvent({ source: name, labels: [...metadata.labels], metadata, ignored }));
-      return metadata;
-    } catch (error) {
-      if (error instanceof ClassifierError && error.code === 'busy') this.status = previous;
-      // A load replaced by a newer `src` is not a failure.
-      if (!(error instanceof ClassifierError && error.code === 'aborted' && typeof given === 'string' && given !== this.src)) {
-        this.fail(error, 'load', name);
-      }
-      throw error;
-    }
+  load(source: string | File[] | FileList): Promise<ModelMetadata> {
+    return this.training.load(source);
   }
 
   /** Stops training at the next batch; `train()` rejects with `aborted` and no `trained` fires. */
   abort(): void {
-    this.trainer.abort();
+    this.training.abort();
   }
 
   /**
@@ -470,116 +312,71 @@ export class MlClassifier extends LitElement {
    * @throws ClassifierError (also fired as `failed`): `camera-unavailable` (not allowed, no camera,
    *   in use; the browser's error is its `cause`), or `not-trained` when no model is ready.
    */
-  async startWebcam(): Promise<void> {
-    if (this.camera || this.cameraRequest) return this.cameraRequest;
-    // Stop or removal while the browser asks for permission cancels this request (a new token).
-    const token = ++this.cameraToken;
-    this.cameraRequest = this.openCamera(token).finally(() => {
-      if (this.cameraToken === token) this.cameraRequest = undefined;
-    });
-    return this.cameraRequest;
+  startWebcam(): Promise<void> {
+    return this.camera.start();
   }
 
   /** Stops live classification and releases the camera (also one still being asked for). */
   stopWebcam(): void {
-    this.cameraToken++;
-    this.cameraRequest = undefined;
-    this.camera?.getTracks().forEach((t) => t.stop());
-    this.camera = undefined;
-    this.live = undefined;
-    if (this.video) this.video.srcObject = null;
+    this.camera.stop();
   }
 
-  private async openCamera(token: number): Promise<void> {
-    try {
-      if (this.trainer.labels.length === 0) throw errors.notTrained();
-      let stream: MediaStream;
-      try {
-        stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
-      } catch (cause) {
-        throw errors.cameraUnavailable(cause);
-      }
-      if (token !== this.cameraToken || !this.isConnected) {
-        stream.getTracks().forEach((t) => t.stop());
-        return;
-      }
-      this.camera = stream;
-      await this.updateComplete;
-      const video = this.video!;
-      video.srcObject = stream;
-      await video.play();
-      this.classifyCamera(stream);
-    } catch (error) {
-      this.stopWebcam();
-      this.fail(error, 'webcam', 'webcam');
-      throw error;
-    }
+  /** For the webcam controller: whether a model is ready to classify. */
+  get canClassify(): boolean {
+    return this.training.labels.length > 0;
+  }
+
+  /** For the webcam controller: classifies one frame as `webcam`. */
+  classifyFrame(video: HTMLVideoElement): Promise<PredictedDetail> {
+    return this.training.predict(video, 'webcam');
+  }
+
+  /** For the webcam controller: reports its failure. */
+  webcamFailed(error: unknown): void {
+    this.training.fail(error, 'webcam', 'webcam');
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
     this.addEventListener('paste', this.handlePaste);
-    // Put back after a removal freed its model: load `src` again.
-    if (this.hasUpdated && this.src && this.trainer.labels.length === 0 && !this.trainer.busy) this.load(this.src).catch(() => {});
   }
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     this.removeEventListener('paste', this.handlePaste);
-    // A move within the page reconnects in the same task; only a real removal frees the model.
-    queueMicrotask(() => {
-      if (!this.isConnected) {
-        this.stopWebcam();
-        this.trainer.dispose();
-        this.clearPredictions();
-        this.selectCell(undefined);
-        this.result = undefined;
-        this.data = undefined;
-        this.history = undefined;
-        this.loadedModel = undefined;
-        this.status = 'idle';
-      }
-    });
   }
 
   protected override updated(changed: PropertyValues<this>): void {
-    if (changed.has('src') && this.src) this.loadSrc(this.src);
-    if (changed.has('webcam') && !this.webcam) this.stopWebcam();
+    if (changed.has('src') && this.src) void this.training.loadSrc(this.src);
+    if (changed.has('webcam') && !this.webcam) this.camera.stop();
   }
 
-  /**
-   * The engine: a `RemoteTrainer` whose worker has started, or the in-page `Trainer` (loaded only
-   * then) with `main-thread`, without worker support, or when the worker cannot start.
-   */
-  private async makeEngine(): Promise<TrainerApi> {
-    if (!this.mainThread && workersAvailable()) {
-      const remote = new RemoteTrainer();
-      try {
-        await remote.start();
-        this.engineThread = 'worker';
-        return remote;
-      } catch (error) {
-        remote.dispose();
-        console.warn(`<ml-classifier>: ${error instanceof Error ? error.message : String(error)} Running on the main thread.`);
-      }
-    }
-    const { Trainer } = await import('../trainer.js');
-    this.engineThread = 'main';
-    return new Trainer();
-  }
-
-  /** Loads `src`; a newer `src` aborts a load still running, so the last one set wins. */
-  private async loadSrc(src: string) {
-    if (this.loading) {
-      this.trainer.abort();
-      await this.loading.catch(() => {});
-    }
-    if (src === this.src) await this.load(src).catch(() => {}); // reported through `failed`
+  /** The options of a run, from the properties. */
+  private trainerOptions(): TrainerOptions {
+    return {
+      baseModel: this.baseModel,
+      modelsPath: this.modelsPath ?? MlClassifier.modelsPath,
+      modelUrl: this.modelUrl,
+      cutLayer: this.cutLayer,
+      inputRange: this.inputRange,
+      pooling: this.pooling,
+      augment: this.augment,
+      backend: this.backend,
+      wasmPath: this.wasmPath,
+      epochs: this.epochs,
+      batchSize: this.batchSize,
+      learningRate: this.learningRate,
+      hiddenUnits: this.hiddenUnits,
+      validationSplit: this.validationSplit,
+      seed: this.seed,
+      layout: this.layout,
+      labelFromFileName: this.labelFromFileName,
+    };
   }
 
   override render() {
-    const busy = this.trainer.busy;
-    const t = this.t;
+    const { training, t, f } = this;
+    const busy = training.busy;
     return html`
       <div part="dropzone" class=${this.dragging === 'training' ? 'dragging' : ''}
         @dragover=${(e: DragEvent) => this.handleDragOver(e, 'training')}
@@ -591,140 +388,67 @@ export class MlClassifier extends LitElement {
           <button part="button" type="button" ?disabled=${busy} @click=${() => this.filesInput.click()}>${t.chooseFiles}</button>
           <button part="button" type="button" ?disabled=${busy} @click=${() => this.modelInput.click()}>${t.openModel}</button>
         </slot>
-        ${this.renderAdvanced(busy)}
+        ${renderAdvanced(
+          {
+            baseModel: this.baseModel,
+            modelUrl: this.modelUrl,
+            epochs: this.epochs,
+            augment: this.augment,
+            busy,
+            onBaseModel: (id) => (this.baseModel = id),
+            onEpochs: (epochs) => (this.epochs = epochs),
+            onAugment: (copies) => (this.augment = copies),
+          },
+          t,
+          f,
+        )}
         <input type="file" name="training-data" webkitdirectory multiple hidden @change=${() => this.handleTrainingChosen(this.folderInput)} />
         <input type="file" name="training-files" multiple hidden @change=${() => this.handleTrainingChosen(this.filesInput)} />
         <input type="file" name="model-files" accept=".json,.bin" multiple hidden @change=${this.handleModelChosen} />
       </div>
-      ${this.renderProgress()} ${this.renderResults()} ${this.renderClassify()}
-      <p part="error" role="alert" class="error">${this.errorMessage}</p>
-      <div class="visually-hidden" role="status" aria-live="polite">${this.announcement}</div>
+      ${this.renderProgress()}
+      ${renderResults(
+        {
+          loadedModel: training.loadedModel,
+          data: training.data,
+          result: training.result,
+          selectedCell: training.selectedCell,
+          cellImages: training.cellImages,
+          // Reported through `failed` and the shown error.
+          onSave: () => void this.save().catch(() => undefined),
+          onSelectCell: (cell) => training.selectCell(cell),
+        },
+        t,
+        f,
+      )}
+      ${this.renderClassify()}
+      <p part="error" role="alert" class="error">${training.error ? t.error(training.error.code, training.error.message) : ''}</p>
+      <div class="visually-hidden" role="status" aria-live="polite">${this.announcementText(training.announcement)}</div>
     `;
   }
 
-  /**
-   * The Advanced disclosure: the base model, the epochs and the augmentation, showing the
-   * properties' values and setting them (disabled while a run or a load is in progress).
-   */
-  private renderAdvanced(busy: boolean) {
-    const { t, f } = this;
-    const shown = this.baseModel || (this.modelUrl ? recogniseBase(this.modelUrl) : DEFAULT_BASE_MODEL);
-    // A custom `model-url`, or a `base-model` that is not listed: shown as such, not as another base.
-    const other = shown && isBaseModelId(shown) ? undefined : (shown ?? t.customBaseModel(this.modelUrl!));
-    const augment = this.augment ?? 0;
-    const augments = AUGMENT_CHOICES.includes(augment) ? AUGMENT_CHOICES : [...AUGMENT_CHOICES, augment];
-    return html`<details part="advanced" class="advanced">
-      <summary>${t.advanced}</summary>
-      <div class="settings">
-        <label>${t.baseModel}
-          <select name="base-model" ?disabled=${busy} @change=${(e: Event) => (this.baseModel = (e.target as HTMLSelectElement).value as BaseModelId)}>
-            ${other === undefined ? nothing : html`<option value="" disabled .selected=${live(true)}>${other}</option>`}
-            ${Object.values(BASE_MODELS).map(
-              (spec) => html`<option value=${spec.id} .selected=${live(spec.id === shown)}>${t.baseModelOption(
-                shortName(spec),
-                f.decimal(spec.downloadBytes / 1e6, 1),
-                this.speedHint(spec.relativeCost),
-                spec.id === DEFAULT_BASE_MODEL,
-              )}</option>`,
-            )}
-          </select>
-        </label>
-        <label>${t.epochsSetting}
-          <input type="number" name="epochs" min="1" step="1" .value=${live(this.epochs === undefined ? '' : String(this.epochs))} ?disabled=${busy}
-            placeholder=${`${DEFAULT_TRAIN_OPTIONS.epochs} / ${POOLED_TRAIN_DEFAULTS.epochs}`}
-            @change=${(e: Event) => {
-              const value = (e.target as HTMLInputElement).valueAsNumber;
-              this.epochs = Number.isNaN(value) ? undefined : value;
-            }} />
-        </label>
-        <label>${t.augment}
-          <select name="augment" ?disabled=${busy} @change=${(e: Event) => (this.augment = Number((e.target as HTMLSelectElement).value))}>
-            ${augments.map((n) => html`<option value=${String(n)} .selected=${live(n === augment)}>${n === 0 ? t.augmentOff : t.augmentCopies(f.count(n))}</option>`)}
-          </select>
-        </label>
-      </div>
-    </details>`;
-  }
-
-  /** A base's speed next to MobileNet v1 0.25's from its `relativeCost` (its time per image over v1 0.25's). */
-  private speedHint(relativeCost: number): string {
-    const { t, f } = this;
-    const times = (x: number) => (Number.isInteger(Math.round(x * 10) / 10) ? f.decimal(x, 0) : f.decimal(x, 1));
-    if (Math.abs(relativeCost - 1) < 0.05) return t.referenceSpeed;
-    return relativeCost > 1 ? t.slowerThanReference(times(relativeCost)) : t.fasterThanReference(times(1 / relativeCost));
-  }
-
   private renderProgress() {
-    const p = this.progress;
-    if (!p || !this.trainer.busy) return nothing;
+    const p = this.training.progress;
+    if (!p || !this.training.busy) return nothing;
     const { t, f } = this;
     const phase = t[PHASE_TEXT[p.phase]];
     const unit =
       p.phase === 'training' ? t.epochsDone(f.count(p.done), f.count(p.total)) : p.phase === 'reading' ? t.imagesDone(f.count(p.done), f.count(p.total)) : '';
     const figures = p.loss === undefined ? '' : ` · ${t.lastEpoch(f.decimal(p.loss, 3), f.percent(p.accuracy!))}`;
+    const history = this.training.history;
     return html`<div part="progress">
       <p>${phase}${unit ? `: ${unit}` : ''}${figures}</p>
       <progress max=${p.total} .value=${p.done} aria-label=${phase} aria-valuetext=${unit || phase}></progress>
       <button part="button" type="button" @click=${() => this.abort()}>${t.stop}</button>
-      ${this.history ? renderTrainingChart(this.history, p.total, t, f) : nothing}
+      ${history ? renderTrainingChart(history, p.total, t, f) : nothing}
     </div>`;
-  }
-
-  private renderResults() {
-    const { t, f } = this;
-    if (this.loadedModel) {
-      const { source, metadata } = this.loadedModel;
-      return html`<section part="results" aria-label=${t.resultsLabel}>
-        <p><strong>${t.loadedModel(metadata.modelName, source, metadata.labels)}</strong></p>
-        <p class="muted">${t.savedWith(metadata.timeStamp, metadata.tfjsVersion, metadata.tmVersion)}</p>
-        ${this.loadedModel.ignored.length ? html`<p>${t.ignoredFiles(this.loadedModel.ignored.join(', '))}</p>` : nothing}
-      </section>`;
-    }
-    const data = this.result ?? this.data;
-    if (!data) return nothing;
-    const r = this.result;
-    const total = (split: 'train' | 'validation') => Object.values(data.counts).reduce((n, c) => n + c[split], 0);
-    const headline = (text: (a: string, c: string, n: string) => string, accuracy: number, n: number) =>
-      text(f.percent(accuracy), f.count(Math.round(accuracy * n)), f.count(n));
-    return html`<section part="results" aria-label=${t.resultsLabel}>
-      ${r
-        ? html`<p><strong>${headline(t.trainingAccuracy, r.accuracy, total('train'))}</strong> ·
-            <strong>${r.validationAccuracy === null ? t.noValidation : headline(t.validationAccuracy, r.validationAccuracy, total('validation'))}</strong></p>
-            <p class="muted">${t.backendAndTime(r.backend, f.decimal(r.durationMs / 1000, 1))}
-              <button part="button" type="button" @click=${() => this.save().catch(() => {})}>${t.saveModel}</button></p>
-            ${renderTrainingChart(r.history, r.history.loss.length, t, f)}
-            ${renderConfusionMatrix(r.labels, r.confusionMatrix, this.selectedCell, (cell) => this.selectCell(cell), t, f)}
-            ${this.renderCellImages(r)}`
-        : nothing}
-      <table>
-        <caption class="visually-hidden">${t.imagesPerLabel}</caption>
-        <thead><tr><th scope="col">${t.label}</th><th scope="col">${t.trainingImages}</th><th scope="col">${t.validationImages}</th></tr></thead>
-        <tbody>
-          ${data.labels.map((label) => html`<tr><th scope="row">${label}</th>
-            <td class="number">${f.count(data.counts[label]?.train ?? 0)}</td><td class="number">${f.count(data.counts[label]?.validation ?? 0)}</td></tr>`)}
-        </tbody>
-      </table>
-      ${data.skipped.length
-        ? html`<details><summary>${t.skipped(f.count(data.skipped.length))}</summary>
-            <ul>${data.skipped.map((s) => html`<li><code>${s.path}</code>: ${s.reason}</li>`)}</ul></details>`
-        : nothing}
-    </section>`;
-  }
-
-  /** The validation images counted in the selected confusion-matrix cell. */
-  private renderCellImages(r: TrainedDetail) {
-    const cell = this.selectedCell;
-    if (!cell) return nothing;
-    return html`<figure class="cell-images">
-      <figcaption>${this.t.cell(this.f.count(this.cellThumbnails.length), r.labels[cell.actual], r.labels[cell.predicted])}</figcaption>
-      <ul>${this.cellThumbnails.map((t) => html`<li><img src=${t.url} alt=${t.path} title=${t.path} /></li>`)}</ul>
-    </figure>`;
   }
 
   private renderClassify() {
     // Shown while a model is usable, including during and after a failed retrain.
-    if (this.trainer.labels.length === 0) return nothing;
+    if (!this.canClassify) return nothing;
     const t = this.t;
+    const camera = this.camera;
     return html`<section aria-label=${t.classifyLabel}>
       <div part="dropzone" class=${this.dragging === 'classify' ? 'dragging' : ''}
         @dragover=${(e: DragEvent) => this.handleDragOver(e, 'classify')}
@@ -733,23 +457,28 @@ export class MlClassifier extends LitElement {
         <p>${t.dropClassify}</p>
         <button part="button" type="button" @click=${() => this.imageInput.click()}>${t.chooseImages}</button>
         ${this.webcam
-          ? this.camera
+          ? camera.stream
             ? html`<button part="button" type="button" @click=${() => this.stopWebcam()}>${t.stopCamera}</button>`
-            : html`<button part="button" type="button" @click=${() => this.startWebcam().catch(() => {})}>${t.startCamera}</button>`
+            : // Reported through `failed` and the shown error.
+              html`<button part="button" type="button" @click=${() => void this.startWebcam().catch(() => undefined)}>${t.startCamera}</button>`
           : nothing}
         <input type="file" name="classify" accept="image/*" multiple hidden @change=${this.handleImagesChosen} />
       </div>
-      ${this.camera
+      ${camera.stream
         ? html`<figure class="webcam">
             <video part="webcam" muted playsinline aria-label=${t.camera}></video>
-            <figcaption>${this.live ? this.renderScores(this.live) : html`<span class="muted">${t.startingCamera}</span>`}</figcaption>
+            <figcaption>${camera.live ? this.renderScores(camera.live) : html`<span class="muted">${t.startingCamera}</span>`}</figcaption>
           </figure>`
         : nothing}
       <ul part="predictions">
-        ${this.predictions.map((p) => html`<li>
+        ${this.training.predictions.map((p) => html`<li>
           ${p.thumbnail ? html`<img src=${p.thumbnail} alt=${p.source} />` : nothing}
           <div><code>${p.source}</code></div>
-          ${p.prediction ? this.renderScores(p.prediction) : p.error ? html`<div class="error">${p.error}</div>` : html`<div class="muted">${t.classifying}</div>`}
+          ${p.prediction
+            ? this.renderScores(p.prediction)
+            : p.error
+              ? html`<div class="error">${t.error(p.error.code, p.error.message)}</div>`
+              : html`<div class="muted">${t.classifying}</div>`}
         </li>`)}
       </ul>
     </section>`;
@@ -766,6 +495,18 @@ export class MlClassifier extends LitElement {
     </ol>`;
   }
 
+  /** What the polite live region says: phase changes and results, not every image or epoch. */
+  private announcementText(a: Announcement | undefined): string {
+    if (!a) return '';
+    const { t, f } = this;
+    if ('phase' in a) return t[PHASE_TEXT[a.phase]];
+    if ('trained' in a) {
+      const { accuracy, validationAccuracy } = a.trained;
+      return t.trainedAnnouncement(f.percent(accuracy), validationAccuracy === null ? null : f.percent(validationAccuracy));
+    }
+    return t.loadedModel(a.loaded.metadata.modelName, a.loaded.source, a.loaded.metadata.labels);
+  }
+
   /** The texts in use: {@link strings} over the English defaults. */
   private get t(): Strings {
     return { ...DEFAULT_STRINGS, ...this.strings };
@@ -776,147 +517,60 @@ export class MlClassifier extends LitElement {
     return formats((this.closest('[lang]') as HTMLElement | null)?.lang || undefined);
   }
 
-  /** Classifies camera frames until the stream is stopped or replaced, at most {@link WEBCAM_FPS} a second. */
-  private async classifyCamera(stream: MediaStream) {
-    const interval = 1000 / WEBCAM_FPS;
-    while (this.camera === stream && this.video) {
-      const started = performance.now();
-      try {
-        this.live = await this.predict(this.video, 'webcam');
-      } catch {
-        // Reported through `failed`; a model being retrained says not-trained for a moment.
-      }
-      await new Promise((resolve) => setTimeout(resolve, Math.max(0, interval - (performance.now() - started))));
-    }
-  }
-
-  private selectCell(cell: Cell | undefined) {
-    this.cellThumbnails.forEach((t) => URL.revokeObjectURL(t.url));
-    this.cellThumbnails = [];
-    const r = this.result;
-    if (cell && r && !(cell.actual === this.selectedCell?.actual && cell.predicted === this.selectedCell.predicted)) {
-      const [actual, predicted] = [r.labels[cell.actual], r.labels[cell.predicted]];
-      this.cellThumbnails = r.validation
-        .filter((v) => v.label === actual && v.predicted === predicted && this.filesByPath.has(v.path))
-        .map((v) => ({ path: v.path, url: URL.createObjectURL(this.filesByPath.get(v.path)!) }));
-      this.selectedCell = cell;
-    } else {
-      // Selecting the selected cell again closes it.
-      this.selectedCell = undefined;
-    }
-  }
-
   private handleDragOver(event: DragEvent, zone: 'training' | 'classify') {
     event.preventDefault();
     this.dragging = zone;
+    this.requestUpdate();
   }
 
   private handleDragLeave = () => {
     this.dragging = undefined;
+    this.requestUpdate();
   };
 
   private handleTrainingDrop = (event: DragEvent) => {
     event.preventDefault();
     this.dragging = undefined;
-    if (!event.dataTransfer || this.trainer.busy) return;
+    this.requestUpdate();
+    if (!event.dataTransfer || this.training.busy) return;
     readDrop(event.dataTransfer).then(
-      (files) => this.train(files).catch(() => {}), // reported through `failed` and the alert
-      (error) => this.fail(error, 'reading'),
+      // Reported through `failed` and the shown error.
+      (files) => this.train(files).catch(() => undefined),
+      (error) => this.training.fail(error, 'reading'),
     );
   };
 
   private handleTrainingChosen(input: HTMLInputElement) {
     const files = [...(input.files ?? [])];
     input.value = '';
-    if (files.length) this.train(files).catch(() => {}); // reported through `failed` and the alert
+    // Reported through `failed` and the shown error.
+    if (files.length) this.train(files).catch(() => undefined);
   }
 
   private handleModelChosen = () => {
     const files = [...(this.modelInput.files ?? [])];
     this.modelInput.value = '';
-    if (files.length) this.load(files).catch(() => {}); // reported through `failed` and the alert
+    // Reported through `failed` and the shown error.
+    if (files.length) this.load(files).catch(() => undefined);
   };
 
   private handleClassifyDrop = (event: DragEvent) => {
     event.preventDefault();
     this.dragging = undefined;
-    this.classifyFiles([...(event.dataTransfer?.files ?? [])]);
+    this.requestUpdate();
+    void this.training.classifyFiles([...(event.dataTransfer?.files ?? [])]);
   };
 
   private handleImagesChosen = () => {
     const files = [...(this.imageInput.files ?? [])];
     this.imageInput.value = '';
-    this.classifyFiles(files);
+    void this.training.classifyFiles(files);
   };
 
   private handlePaste = (event: ClipboardEvent) => {
     const files = [...(event.clipboardData?.files ?? [])].filter((f) => f.type.startsWith('image/'));
-    if (files.length && this.trainer.labels.length) this.classifyFiles(files);
+    if (files.length && this.canClassify) void this.training.classifyFiles(files);
   };
-
-  private async classifyFiles(files: File[]) {
-    const shown: ShownPrediction[] = files.map((file) => ({ source: file.name, thumbnail: URL.createObjectURL(file) }));
-    this.predictions = [...this.predictions, ...shown];
-    for (const [i, file] of files.entries()) {
-      try {
-        shown[i].prediction = await this.predict(file, file.name);
-      } catch (error) {
-        shown[i].error = this.t.error(error instanceof ClassifierError ? error.code : 'unknown', error instanceof Error ? error.message : String(error));
-      }
-      this.predictions = [...this.predictions];
-    }
-  }
-
-  private clearPredictions() {
-    this.predictions.forEach((p) => p.thumbnail && URL.revokeObjectURL(p.thumbnail));
-    this.predictions = [];
-  }
-
-  private fail(error: unknown, during: FailedDetail['during'], source?: string) {
-    const code = error instanceof ClassifierError ? error.code : 'unknown';
-    const message = error instanceof Error ? error.message : String(error);
-    // A run ended by removing the element leaves it idle, ready to be put back; a refused
-    // second run leaves the running one's display alone; a failed prediction is shown beside
-    // its image.
-    if (during !== 'predict' && this.isConnected && code !== 'busy') {
-      this.errorMessage = this.t.error(code, message);
-      // A failed run or load leaves whatever model is still usable; a failed save or camera changes nothing else.
-      if (during !== 'save' && during !== 'webcam') {
-        if (this.trainer.labels.length === 0) this.loadedModel = undefined;
-        this.status = this.trainer.labels.length === 0 ? 'error' : this.loadedModel ? 'loaded' : this.result ? 'trained' : 'error';
-      }
-    }
-    this.dispatchEvent(new FailedEvent({ code, message, during, source }));
-  }
-}
-
-/** The history so far with one more epoch's figures (a new object, so Lit redraws). */
-function appendEpoch(history: TrainingHistory | undefined, p: Progress): TrainingHistory {
-  const next: TrainingHistory = { loss: [...(history?.loss ?? []), p.loss!], accuracy: [...(history?.accuracy ?? []), p.accuracy!] };
-  if (p.validationLoss !== undefined) {
-    next.validationLoss = [...(history?.validationLoss ?? []), p.validationLoss];
-    next.validationAccuracy = [...(history?.validationAccuracy ?? []), p.validationAccuracy!];
-  }
-  return next;
-}
-
-/** A base's name without its parenthesis: `MobileNet v2 0.35 224`. */
-function shortName(spec: BaseModelSpec): string {
-  return spec.name.replace(/\s*\(.*\)\s*$/, '');
-}
-
-/**
- * The listed base a `model-url` is a copy of (its public URL, or a path ending in its folder and
- * `model.json`), for the Advanced list only; undefined for a custom base. The engine decides what it loads.
- */
-function recogniseBase(url: string): BaseModelId | undefined {
-  const path = url.split(/[?#]/)[0];
-  return Object.values(BASE_MODELS).find((spec) => url === spec.url || path.endsWith(`/${spec.folder}/model.json`))?.id;
-}
-
-/** Whether this browser can run the model in a worker: module workers with `OffscreenCanvas` (for decoding there). */
-function workersAvailable(): boolean {
-  return typeof Worker !== 'undefined' && typeof OffscreenCanvas !== 'undefined';
 }
 
 /** Makes the browser download a file, as a link with `download` would. */

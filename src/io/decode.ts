@@ -1,3 +1,4 @@
+import { messageOf } from '../core/errors.js';
 
 /** Colour transparent pixels are composited onto, for training and prediction alike. */
 export const BACKGROUND = '#ffffff';
@@ -104,7 +105,7 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 
 /** The browser's decode failure, in words a user understands. */
 export function decodeFailureReason(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
+  const message = messageOf(error);
   if (/could not be decoded|InvalidStateError|EncodingError|Failed to decode|NotSupportedError/i.test(message) || (error instanceof DOMException && ['EncodingError', 'InvalidStateError', 'NotSupportedError'].includes(error.name))) {
     return `the browser could not decode it (unsupported format or damaged file: ${message})`;
   }

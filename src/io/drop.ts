@@ -1,3 +1,4 @@
+import { errors } from '../core/errors.js';
 import type { FileWithPath } from './dataset.js';
 
 /**
@@ -8,7 +9,7 @@ import type { FileWithPath } from './dataset.js';
  * empties the list once the drop handler yields. Each folder is read to the end (Chromium returns
  * at most 100 entries per `readEntries()` call).
  *
- * @throws Error when the browser gives no file system entries for a drop that has items
+ * @throws ClassifierError `unreadable-drop` when the browser gives no file system entries for a drop that has items
  *   (folders cannot be read by drag and drop there); use the folder button instead.
  */
 export function readDrop(dataTransfer: DataTransfer): Promise<FileWithPath[]> {
@@ -20,7 +21,7 @@ export function readDrop(dataTransfer: DataTransfer): Promise<FileWithPath[]> {
       if (entry) return readEntry(entry);
       const file = looseFiles[i];
       // A dropped folder without an entry comes as a file-less item.
-      if (!file) throw new Error('This browser cannot read dropped folders. Use the "Choose training folder" button instead.');
+      if (!file) throw errors.unreadableDrop();
       return [{ file, path: file.name }];
     }),
   ).then((lists) => lists.flat());

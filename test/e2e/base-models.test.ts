@@ -7,7 +7,8 @@ import { ClassifierError } from '../../src/core/errors.js';
 import { metadataPreprocessing } from '../../src/core/model-io.js';
 import type { FileWithPath } from '../../src/io/dataset.js';
 import { imageToInput } from '../../src/io/model-input.js';
-import { Trainer, type Progress } from '../../src/trainer.js';
+import { Trainer } from '../../src/engine/trainer.js';
+import type { Progress } from '../../src/types.js';
 import { COLORS, MODEL_URL, WASM_PATH, isPhoto, sharedFolder, tensorCount } from '../helpers.js';
 
 const MODELS_PATH = '/shared/models/';

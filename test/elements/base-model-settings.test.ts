@@ -1,29 +1,23 @@
 // The element's base-model settings: attributes, the page-wide models path, what reaches the
-// engine, and the Advanced disclosure. No model is loaded: the element's engine is replaced by a
-// stub that records the options train() hands it.
+// engine, and the Advanced disclosure. No model is loaded: the element runs on a stub pipeline
+// that records the options train() hands it.
 import { expect, fixture, html } from '@open-wc/testing';
 import { MlClassifier } from '../../src/ml-classifier.js';
 import { BASE_MODELS, DEFAULT_BASE_MODEL } from '../../src/core/base-models.js';
+import { gate, useStubEngine } from '../stub-engine.js';
 
-/** The element's engine holder (private), as far as these tests replace it. */
-interface EngineSeam {
-  trainer: { train: (files: unknown[], options: Record<string, unknown>) => Promise<never>; readonly busy: boolean };
-}
+let stub: ReturnType<typeof useStubEngine>;
 
 /**
- * The options the element passes to its engine on `train()`: the engine's `train` is replaced by
- * one that records them and refuses, so no worker starts and no model loads.
+ * The options the element passes to its engine on `train()` of no files: the stub records them
+ * and refuses (too-few-labels), so no worker starts and no model loads.
  */
 async function optionsPassed(el: MlClassifier): Promise<Record<string, unknown>> {
-  let passed: Record<string, unknown> | undefined;
-  (el as unknown as EngineSeam).trainer.train = async (_files, options) => {
-    passed = options;
-    throw new Error('stub engine: not training');
-  };
   const error = await el.train([]).catch((e: Error) => e);
-  expect(error).to.be.instanceOf(Error);
+  expect((error as { code?: string }).code).to.equal('too-few-labels');
+  const passed = stub.pipelines.at(-1)?.runs.at(-1);
   expect(passed, 'train() reached the engine').to.not.equal(undefined);
-  return passed!;
+  return passed as Record<string, unknown>;
 }
 
 const shadow = (el: MlClassifier) => el.shadowRoot!;
@@ -36,8 +30,12 @@ const choose = (control: HTMLSelectElement | HTMLInputElement, value: string) =>
 };
 
 describe('<ml-classifier>: base model settings', () => {
+  beforeEach(() => {
+    stub = useStubEngine();
+  });
   afterEach(() => {
     MlClassifier.modelsPath = undefined;
+    stub.restore();
   });
 
   it('maps base-model, models-path, model-url, cut-layer, input-range, pooling and augment to properties, with unset defaults', async () => {
@@ -208,22 +206,15 @@ describe('<ml-classifier>: base model settings', () => {
 
   it('disables the Advanced controls while a run is in progress', async () => {
     const el = await fixture<MlClassifier>(html`<ml-classifier></ml-classifier>`);
-    const seam = (el as unknown as EngineSeam).trainer;
-    let running = false;
-    let finish!: (error: Error) => void;
-    Object.defineProperty(seam, 'busy', { get: () => running, configurable: true });
-    seam.train = () => {
-      running = true;
-      return new Promise<never>((_, reject) => (finish = reject));
-    };
     const controls = () => [baseSelect(el), augmentSelect(el), epochsInput(el)];
     expect(controls().map((c) => c.disabled)).to.deep.equal([false, false, false]);
-    const run = el.train([]).catch(() => {});
+    const held = (stub.config.hold = gate());
+    const files = ['a/1.png', 'b/1.png'].map((path) => ({ file: new File(['x'], path.split('/')[1], { type: 'image/png' }), path }));
+    const run = el.train(files);
     await el.updateComplete;
     expect(controls().map((c) => c.disabled)).to.deep.equal([true, true, true]);
-    running = false;
-    finish(new Error('stub engine: stopped'));
-    await run;
+    held.release();
+    expect((await run).labels).to.deep.equal(['a', 'b']);
     await el.updateComplete;
     expect(controls().map((c) => c.disabled)).to.deep.equal([false, false, false]);
   });

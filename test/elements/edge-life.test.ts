@@ -149,7 +149,7 @@ describe('edge cases: abort keeps the previous model', () => {
     await el.train(files);
     await el.predict(photo);
     // classify through the UI list: use the private path via a drop-like call
-    (el as unknown as { classifyFiles(f: File[]): Promise<void> }).classifyFiles([photo]);
+    (el as unknown as { training: { classifyFiles(f: File[]): Promise<void> } }).training.classifyFiles([photo]);
     await sleep(500);
     await el.updateComplete;
     const shownBefore = el.shadowRoot!.querySelectorAll('[part~="predictions"] > li').length;

@@ -4,7 +4,7 @@ import '../../src/ml-classifier.js';
 import type { MlClassifier, FailedDetail } from '../../src/ml-classifier.js';
 import type { FileWithPath } from '../../src/io/dataset.js';
 import { errors } from '../../src/core/errors.js';
-import { RemoteTrainer } from '../../src/worker/remote-trainer.js';
+import { RemoteTrainer } from '../../src/engine/trainer.js';
 import { COLORS, MODEL_URL, WASM_PATH, isPhoto, sharedFolder } from '../helpers.js';
 
 const TM_URL = '/shared/models/mobilenet_v2_0.35_224_teachable-machine-export/model.json';

@@ -63,7 +63,7 @@ describe('<ml-classifier>', () => {
     const failed = oneEvent(el, 'failed');
     const error = await el.train(files).catch((e) => e);
     expect(error.code).to.equal('invalid-option');
-    expect((await failed).detail.message).to.equal('The option epochs is not a number; it must be a whole number of at least 1.');
+    expect((await failed).detail.message).to.equal('The attribute epochs is not a number; it must be a whole number of at least 1.');
     el.epochs = 5;
     el.setAttribute('learning-rate', '-1');
     expect((await el.train(files).catch((e) => e)).message).to.contain('learning-rate is -1');

@@ -1,120 +1,18 @@
-import * as tf from './core/tf.js';
-import { recoverFromContextLoss, selectBackend, watchContextLoss, type BackendPreference } from './core/backend.js';
-import { Classifier, resolveTrainOptions, type Prediction, type TrainingHistory, type TrainOptions } from './core/classifier.js';
-import { ClassifierError, errors } from './core/errors.js';
-import { augmentImage, seededRandom, type AugmentRandom, type Pixels } from './core/augment.js';
-import { BASE_MODELS, DEFAULT_BASE_MODEL, POOLINGS, baseModelUrl, isBaseModelId, type BaseModelId, type InputRange, type Pooling } from './core/base-models.js';
-import { disposeLayersModel } from './core/dispose.js';
-import { loadBaseModel, type BaseModelInfo, type BaseModelSource } from './core/feature-extractor.js';
-import { confusionMatrix } from './core/metrics.js';
-import { loadModelWithMetadata, metadataPreprocessing, modelFiles, modelMetadata, type ModelMetadata } from './core/model-io.js';
-import { countLabels, organizeFiles, type Dataset, type Example, type FileWithPath, type LabelCounts, type OrganizeOptions, type SkippedFile } from './io/dataset.js';
-import { decodeFailureReason, decodeImage } from './io/decode.js';
-import { describeInput, isTensor, type MemoryInfo, type TrainerApi, type TrainHooks } from './trainer-api.js';
-
-export { describeInput };
-
-/** The phases of a training run, in order. */
-export type Phase = 'loading-model' | 'reading' | 'training';
-
-/**
- * Where a run is. In `reading`, images are decoded and turned into activations as they arrive:
- * `done` of `total` images have their activations. In `training`, `done` of `total` epochs are
- * finished and `loss`/`accuracy` (0-1) are the last epoch's.
- */
-export interface Progress {
-  phase: Phase;
-  done: number;
-  total: number;
-  loss?: number;
-  accuracy?: number;
-  validationLoss?: number;
-  validationAccuracy?: number;
-}
-
-/** The `data-loaded` event's detail: what was found in the files, before any model work. */
-export interface DataLoadedDetail {
-  labels: string[];
-  counts: LabelCounts;
-  skipped: SkippedFile[];
-}
-
-/** One validation image and what the trained model made of it. */
-export interface ValidationImage {
-  /** The file's path, as in `skipped` and the folder given. */
-  path: string;
-  /** Its true label. */
-  label: string;
-  /** The label the model gives it (highest softmax probability). */
-  predicted: string;
-}
-
-/** The `trained` event's detail (accuracies 0-1). */
-export interface TrainedDetail {
-  /** Label names, sorted; the order of `scores` in the head's outputs. */
-  labels: string[];
-  /** Accuracy of the trained head on the training images (with `augment`, their copies too): correct / rows. */
-  accuracy: number;
-  /** Accuracy on the validation images, or null when there were none. */
-  validationAccuracy: number | null;
-  /**
-   * Confusion matrix on the validation images, `[labels.length, labels.length]`:
-   * `confusionMatrix[actual][predicted]` images, rows and columns in `labels` order; all zeros
-   * without validation images.
-   */
-  confusionMatrix: number[][];
-  /** Every validation image with its true and predicted label (what the matrix counts). */
-  validation: ValidationImage[];
-  /** Images used per label and split (skipped files not counted). */
-  counts: LabelCounts;
-  history: TrainingHistory;
-  /** TensorFlow.js backend that ran: `webgl`, `wasm` or `cpu`. */
-  backend: string;
-  /** The base network the head was trained on: registry name (or `custom`), URL, cut, input size and range, pooling. */
-  baseModel: BaseModelInfo;
-  /** From files handed over to the end of training, in ms. */
-  durationMs: number;
-  /** Milliseconds spent in each phase. */
-  phaseMs: Record<Phase, number>;
-  /** Every file not used, with the reason. */
-  skipped: SkippedFile[];
-}
-
-/** The `predicted` event's detail. */
-export interface PredictedDetail extends Prediction {
-  /** The image's path or file name, or a description of the element or tensor given. */
-  source: string;
-}
-
-/** Everything a run can be told: the base model, the backend, the split, augmentation and the head's training options. */
-export interface TrainerOptions extends TrainOptions, OrganizeOptions {
-  /**
-   * The base network, a name from `BASE_MODELS`. Unset: `DEFAULT_BASE_MODEL`, or, when only
-   * `modelUrl` is set, the base recognised from that model (see `BaseModelSource.id`).
-   */
-  baseModel?: BaseModelId;
-  /**
-   * Folder URL holding every base's folder (`BASE_MODELS[id].folder`), for self-hosting: a base
-   * then loads from `<modelsPath><folder>/model.json`. Unset: the public URLs.
-   */
-  modelsPath?: string;
-  /** `model.json` URL of the base (layers or graph model), overriding the one `baseModel` and `modelsPath` give. */
-  modelUrl?: string;
-  /** Layer or graph node to cut a `modelUrl` base at; default: the registry's or the recognised one. */
-  cutLayer?: string;
-  /** Pixel range a `modelUrl` base expects, `[-1, 1]` or `[0, 1]`; default: the registry's, else by format. */
-  inputRange?: InputRange;
-  /** What the head trains on (see `Pooling`); unset: the base's own default (`BASE_MODELS[id].pooling`). */
-  pooling?: Pooling;
-  /**
-   * Augmented copies of each training image (see `AUGMENTATION`), whose activations train the
-   * head along with the original's; never applied to validation images. Integer 0-16; 0 (default) is off.
-   */
-  augment?: number;
-  backend?: BackendPreference;
-  /** Folder holding the `.wasm` files of `@tensorflow/tfjs-backend-wasm`. */
-  wasmPath?: string;
-}
+import * as tf from '../core/tf.js';
+import { recoverFromContextLoss, selectBackend, watchContextLoss } from '../core/backend.js';
+import { Classifier, resolveTrainOptions } from '../core/classifier.js';
+import { errors } from '../core/errors.js';
+import { augmentImage, seededRandom, type AugmentRandom, type Pixels } from '../core/augment.js';
+import { BASE_MODELS, DEFAULT_BASE_MODEL, POOLINGS, baseModelUrl, isBaseModelId } from '../core/base-models.js';
+import { disposeLayersModel } from '../core/dispose.js';
+import { loadBaseModel, type BaseModelSource } from '../core/feature-extractor.js';
+import { confusionMatrix } from '../core/metrics.js';
+import { loadModelWithMetadata, metadataPreprocessing, modelFiles, modelMetadata, type ModelMetadata } from '../core/model-io.js';
+import { countLabels, organizeFiles, type Dataset, type Example, type FileWithPath } from '../io/dataset.js';
+import { decodeFailureReason, decodeImage } from '../io/decode.js';
+import { describeInput, isTensor } from '../io/inputs.js';
+import type { LoadedModel, LoadOptions, MemoryInfo, Phase, PredictedDetail, Thread, TrainedDetail, TrainerOptions } from '../types.js';
+import type { PipelineApi, RunHooks } from './pipeline-api.js';
 
 /** The most augmented copies per training image: each one costs as much as reading the image again. */
 export const MAX_AUGMENT = 16;
@@ -123,72 +21,40 @@ export const MAX_AUGMENT = 16;
 const DECODE_AHEAD = 2;
 
 /**
- * The engine under `<ml-classifier>`, without any UI: loads the base model, reads files, computes
- * activations, trains the head and predicts. One instance per element; scripts can use it directly.
+ * The work under `<ml-classifier>`, in the thread it runs in: loads the base model, reads files,
+ * computes activations, trains the head, predicts, saves and loads. It keeps no run state: its
+ * `Engine` runs one `train()` or `load()` at a time and passes the run's signal.
  */
-export class Trainer implements TrainerApi {
+export class Pipeline implements PipelineApi {
+  readonly thread: Thread = typeof document === 'undefined' ? 'worker' : 'main';
   private classifier: Classifier | undefined;
   /** What the classifier holds: its base (as a comparable key) and backend; `saved` for a loaded saved model, which training replaces. */
   private loaded: { base: string; backend: string; saved?: boolean } | undefined;
-  private running: AbortController | undefined;
-  /** What the run in progress is, for the `busy` message. */
-  private activity: 'training' | 'loading' = 'training';
-  /** Set when the classifier's WebGL context is lost; the next call recovers. */
-  private lost = false;
+  /** Aborted when the classifier's WebGL context is lost; the next call recovers. */
+  private contextLoss = new AbortController();
   private unwatch = () => {};
   /** The backend preference the classifier was made with, to recover from a lost context the same way. */
-  private preference: Pick<TrainerOptions, 'backend' | 'wasmPath'> = {};
+  private preference: LoadOptions = {};
   /** The metadata of a loaded model, kept when it is saved again; undefined for a model trained here. */
   private metadata: ModelMetadata | undefined;
 
-  /** Label names of the last trained model (empty before). */
+  /** Label names of the last trained or loaded model (empty before). */
   get labels(): string[] {
     return this.classifier?.labels ?? [];
   }
 
-  /** True while a run or a load is in progress. */
-  get busy(): boolean {
-    return this.running !== undefined;
-  }
-
-  /** What is in progress: `training`, `loading` (a saved model), or undefined. */
-  get busyWith(): 'training' | 'loading' | undefined {
-    return this.running && this.activity;
-  }
-
-  /**
-   * Trains on a folder's files (see `organizeFiles` for the layouts understood).
-   *
-   * @param files the files with their relative paths.
-   * @param hooks `onDataLoaded` once the files are sorted into labels; `onProgress` during the
-   *   run; `signal` aborts it.
-   * @throws ClassifierError `busy`, `too-few-labels`, `no-images`, `model-load-failed`,
-   *   `backend-unavailable`, `aborted`, `diverged`, `invalid-option` (a setting that cannot train,
-   *   such as `epochs` 0 or not a number), `context-lost` (the WebGL context was lost;
-   *   the model is dropped and a fresh backend selected, so training again works).
-   */
-  async train(
-    files: FileWithPath[],
-    options: TrainerOptions = {},
-    hooks: TrainHooks = {},
-  ): Promise<TrainedDetail> {
-    if (this.running) throw errors.busy(this.activity);
-    if (hooks.signal?.aborted) throw errors.aborted();
+  /** See `Engine.train`. */
+  async train(files: FileWithPath[], options: TrainerOptions, hooks: RunHooks): Promise<TrainedDetail> {
     checkOptions(options);
     // Lost while idle: nothing to report, a new model is about to be made.
     if (this.lost) await this.recover(options);
-    const controller = new AbortController();
-    this.running = controller;
-    this.activity = 'training';
-    const abort = () => controller.abort();
-    hooks.signal?.addEventListener('abort', abort);
-    const signal = controller.signal;
+    const signal = AbortSignal.any([hooks.signal, this.contextLoss.signal]);
     const started = performance.now();
     const phaseMs = { 'loading-model': 0, reading: 0, training: 0 } satisfies Record<Phase, number>;
     const report = hooks.onProgress ?? (() => {});
     // A new base model's classifier replaces the current one only once it has trained, so an
     // aborted or failed run leaves the previous model (trained or loaded) in use.
-    let fresh: { classifier: Classifier; loaded: NonNullable<Trainer['loaded']> } | undefined;
+    let fresh: { classifier: Classifier; loaded: NonNullable<Pipeline['loaded']> } | undefined;
     try {
       const dataset = await organizeFiles(files, options);
       hooks.onDataLoaded?.({ labels: dataset.labels, counts: countLabels(dataset.labels, dataset.examples), skipped: [...dataset.skipped] });
@@ -262,26 +128,15 @@ export class Trainer implements TrainerApi {
         phaseMs,
         skipped: dataset.skipped,
       };
+
     } catch (error) {
       fresh?.classifier.dispose();
       if (this.lost) throw errors.contextLost(await this.recover(options));
       throw error;
-    } finally {
-      hooks.signal?.removeEventListener('abort', abort);
-      this.running = undefined;
     }
   }
 
-  /**
-   * Classifies one image with the last trained model.
-   *
-   * @param input a `File`/`Blob`, any `ImageBitmapSource`, or a `[h, w, 3]` tensor with values
-   *   0-255 (`[h, w, 4]` is taken without its alpha channel); all decoded like the training images
-   *   (EXIF orientation, white background, center square drawn at 224x224). A JPEG `File`/`Blob`
-   *   is decoded at reduced size exactly as in training; the same photo as an `<img>` was decoded
-   *   by the browser at full size, so its pixels, and its scores, can differ slightly.
-   * @throws ClassifierError `not-trained`, or `invalid-image` when a file cannot be decoded.
-   */
+  /** See `Engine.predict`. */
   async predict(input: ImageBitmapSource | tf.Tensor3D, source = describeInput(input)): Promise<PredictedDetail> {
     // Held across the decode's await: a run that finishes meanwhile may replace and free it.
     if (this.lost) throw errors.contextLost(await this.recover(this.preference));
@@ -299,14 +154,7 @@ export class Trainer implements TrainerApi {
     return { source, ...prediction };
   }
 
-  /**
-   * Saves the last trained (or loaded) model as one tfjs layers model, base and head joined.
-   *
-   * @param destination a TensorFlow.js save URL such as `indexeddb://name` (the metadata travels
-   *   inside `model.json`; resolves once the write has committed), or undefined to only build the files.
-   * @returns `model.json`, `weights.bin` and `metadata.json` (see `modelFiles`).
-   * @throws ClassifierError `not-trained`; the storage's own error when it refuses (quota).
-   */
+  /** See `Engine.save`. */
   async save(destination?: string): Promise<File[]> {
     const classifier = this.classifier;
     if (!classifier?.trained) throw errors.notTrained();
@@ -321,66 +169,41 @@ export class Trainer implements TrainerApi {
     return files;
   }
 
-  /**
-   * Loads a saved model (ours or a Teachable Machine image model) for prediction, replacing the
-   * current one once it has loaded. Training again later loads the base model afresh.
-   *
-   * @param source a `model.json` URL, an `indexeddb://name` URL, or the saved files.
-   * @returns the model's metadata (labels in output order) and the names of files given that are
-   *   not part of the model (`ignored`), to report.
-   * @throws ClassifierError `busy`, `model-load-failed`, `backend-unavailable`.
-   */
-  async load(
-    source: string | readonly File[],
-    options: Pick<TrainerOptions, 'backend' | 'wasmPath'> = {},
-  ): Promise<{ metadata: ModelMetadata; ignored: string[] }> {
-    if (this.running) throw errors.busy(this.activity);
+  /** See `Engine.load`; the model replaces the current one once it has loaded, unless `signal` aborted meanwhile. */
+  async load(source: string | readonly File[], options: LoadOptions, signal: AbortSignal): Promise<LoadedModel> {
     if (this.lost) await this.recover(options);
-    const controller = new AbortController();
-    this.running = controller;
-    this.activity = 'loading';
-    try {
-      const backend = await selectBackend(options.backend ?? 'auto', options.wasmPath);
-      const { model, metadata, ignored } = await loadModelWithMetadata(source);
-      const next = await classifierFor(model, metadata);
-      if (controller.signal.aborted) {
-        next.dispose();
-        throw errors.aborted();
-      }
-      this.use(next, { base: typeof source === 'string' ? source : 'files', backend, saved: true }, options);
-      this.metadata = metadata;
-      return { metadata, ignored };
-    } finally {
-      this.running = undefined;
+    const backend = await selectBackend(options.backend ?? 'auto', options.wasmPath);
+    const { model, metadata, ignored } = await loadModelWithMetadata(source);
+    const next = await classifierFor(model, metadata);
+    if (signal.aborted) {
+      next.dispose();
+      throw errors.aborted();
     }
+    this.use(next, { base: typeof source === 'string' ? source : 'files', backend, saved: true }, options);
+    this.metadata = metadata;
+    return { metadata, ignored };
   }
 
-  /** Aborts the run in progress, if any; its `train()` rejects with `aborted`. */
-  abort(): void {
-    this.running?.abort();
-  }
-
-  /** Aborts any run and frees every tensor (base model and head). */
-  dispose(): void {
-    this.abort();
+  /** Frees every tensor (base model and head); resolves with what is left in this thread. */
+  async dispose(): Promise<MemoryInfo> {
     this.unwatch();
     this.classifier?.dispose();
     this.classifier = undefined;
     this.loaded = undefined;
+    return this.memory();
   }
 
-  /** TensorFlow.js memory in this thread (`tf.memory()`): the page's, shared with any other tfjs use there. */
+  /** TensorFlow.js memory in this thread (`tf.memory()`): in a page, shared with any other tfjs use there. */
   async memory(): Promise<MemoryInfo> {
-    // No backend yet means no tensors; asking tf.memory() would start one.
-    if (!tf.getBackend()) return { numTensors: 0, numBytes: 0 };
-    // A backend still initialising (a run selecting WASM) would make tf.memory() throw.
-    await tf.ready();
-    const { numTensors, numBytes } = tf.memory();
-    return { numTensors, numBytes };
+    return threadMemory();
+  }
+
+  private get lost(): boolean {
+    return this.contextLoss.signal.aborted;
   }
 
   /** Replaces the classifier (freeing the old one) and watches its WebGL context, if any. */
-  private use(next: Classifier, loaded: NonNullable<Trainer['loaded']>, preference: Pick<TrainerOptions, 'backend' | 'wasmPath'>) {
+  private use(next: Classifier, loaded: NonNullable<Pipeline['loaded']>, preference: LoadOptions) {
     if (this.classifier !== next) this.classifier?.dispose();
     this.classifier = next;
     this.loaded = loaded;
@@ -391,19 +214,17 @@ export class Trainer implements TrainerApi {
   /** Watches the active backend's WebGL context: a loss aborts the run in progress and marks the model lost. */
   private watch() {
     this.unwatch();
-    this.unwatch = watchContextLoss(() => {
-      this.lost = true;
-      this.running?.abort();
-    });
+    const contextLoss = this.contextLoss;
+    this.unwatch = watchContextLoss(() => contextLoss.abort());
   }
 
   /** After a lost WebGL context: drops the model (its weights went with the context) and starts a fresh backend. */
-  private async recover(preference: Pick<TrainerOptions, 'backend' | 'wasmPath'>): Promise<string> {
+  private async recover(preference: LoadOptions): Promise<string> {
     this.unwatch();
     this.classifier?.dispose();
     this.classifier = undefined;
     this.loaded = undefined;
-    this.lost = false;
+    this.contextLoss = new AbortController();
     return recoverFromContextLoss(preference.backend ?? 'auto', preference.wasmPath);
   }
 
@@ -414,7 +235,7 @@ export class Trainer implements TrainerApi {
   private async loadBase(
     options: TrainerOptions,
     signal: AbortSignal,
-  ): Promise<{ classifier: Classifier; isNew: boolean; loaded: NonNullable<Trainer['loaded']> }> {
+  ): Promise<{ classifier: Classifier; isNew: boolean; loaded: NonNullable<Pipeline['loaded']> }> {
     const source = baseSource(options);
     const backend = await selectBackend(options.backend ?? 'auto', options.wasmPath);
     this.watch();
@@ -433,25 +254,35 @@ export class Trainer implements TrainerApi {
   }
 }
 
+/** TensorFlow.js memory in this thread (`tf.memory()`), zeros before any backend has started. */
+export async function threadMemory(): Promise<MemoryInfo> {
+  // No backend yet means no tensors; asking tf.memory() would start one.
+  if (!tf.getBackend()) return { numTensors: 0, numBytes: 0 };
+  // A backend still initialising (a run selecting WASM) would make tf.memory() throw.
+  await tf.ready();
+  const { numTensors, numBytes } = tf.memory();
+  return { numTensors, numBytes };
+}
+
 /**
- * Refuses settings that cannot train, before any work, naming the attribute as a page sets it.
+ * Refuses settings that cannot train, before any work, naming the option and the value.
  * @throws ClassifierError `invalid-option`.
  */
 function checkOptions(options: TrainerOptions): void {
-  // null: a removed attribute (Lit's number converter), which means unset.
+  // null: what Lit's number converter makes of a removed attribute, which means unset.
   const unset = (v: number | undefined | null) => v === undefined || v === null;
   const integer = (v: number | undefined) => unset(v) || (Number.isInteger(v) && v! >= 1);
   const checks: [string, unknown, boolean, string][] = [
     ['epochs', options.epochs, integer(options.epochs), 'a whole number of at least 1'],
-    ['batch-size', options.batchSize, integer(options.batchSize), 'a whole number of at least 1, or unset'],
-    ['hidden-units', options.hiddenUnits, integer(options.hiddenUnits), 'a whole number of at least 1'],
-    ['learning-rate', options.learningRate, unset(options.learningRate) || (Number.isFinite(options.learningRate) && options.learningRate! > 0), 'a number above 0, or unset'],
-    ['validation-split', options.validationSplit, unset(options.validationSplit) || (options.validationSplit! >= 0 && options.validationSplit! < 1), 'a share from 0 up to (not including) 1'],
+    ['batchSize', options.batchSize, integer(options.batchSize), 'a whole number of at least 1, or unset'],
+    ['hiddenUnits', options.hiddenUnits, integer(options.hiddenUnits), 'a whole number of at least 1'],
+    ['learningRate', options.learningRate, unset(options.learningRate) || (Number.isFinite(options.learningRate) && options.learningRate! > 0), 'a number above 0, or unset'],
+    ['validationSplit', options.validationSplit, unset(options.validationSplit) || (options.validationSplit! >= 0 && options.validationSplit! < 1), 'a share from 0 up to (not including) 1'],
     ['seed', options.seed, unset(options.seed) || Number.isFinite(options.seed), 'a number'],
-    ['base-model', options.baseModel, !options.baseModel || isBaseModelId(options.baseModel), `one of ${Object.keys(BASE_MODELS).join(', ')}, or unset`],
+    ['baseModel', options.baseModel, !options.baseModel || isBaseModelId(options.baseModel), `one of ${Object.keys(BASE_MODELS).join(', ')}, or unset`],
     ['pooling', options.pooling, !options.pooling || POOLINGS.includes(options.pooling), `${POOLINGS.map((p) => `"${p}"`).join(', ')}, or unset`],
     ['augment', options.augment, unset(options.augment) || (Number.isInteger(options.augment) && options.augment! >= 0 && options.augment! <= MAX_AUGMENT), `a whole number from 0 (off) to ${MAX_AUGMENT}`],
-    ['input-range', options.inputRange, unset(options.inputRange as undefined) || validRange(options.inputRange), 'two numbers, min and max, such as "-1,1" or "0,1"'],
+    ['inputRange', options.inputRange, unset(options.inputRange as undefined) || validRange(options.inputRange), 'two numbers, min and max, such as "-1,1" or "0,1"'],
   ];
   for (const [name, value, ok, expected] of checks) if (!ok) throw errors.invalidOption(name, value, expected);
 }
@@ -485,7 +316,7 @@ async function classifierFor(model: tf.LayersModel, metadata: ModelMetadata): Pr
   const base = metadata.baseModel;
   try {
     if (!base?.url) {
-      throw new ClassifierError('model-load-failed', `The saved model "${model.name}" holds a head only, and its metadata names no base model to load with it.`);
+      throw errors.headWithoutBase(model.name);
     }
     const extractor = await loadBaseModel(
       { id: isBaseModelId(base.id) ? base.id : undefined, url: base.url, cutLayer: base.cutLayer, inputRange: preprocessing.inputRange },
@@ -531,11 +362,11 @@ async function* decodeAll(
   size: number,
   augment?: { copies: number; random: AugmentRandom },
 ): AsyncGenerator<Pixels> {
-  const pending: { example: Example; result: Promise<ImageData | Error> }[] = [];
+  const pending: { example: Example; result: Promise<ImageData | { failure: unknown }> }[] = [];
   let next = 0;
   const startNext = () => {
     const example = dataset.examples[next++];
-    pending.push({ example, result: decodeImage(example.file, size).catch((e: unknown) => (e instanceof Error ? e : new Error(String(e)))) });
+    pending.push({ example, result: decodeImage(example.file, size).catch((failure: unknown) => ({ failure })) });
   };
   while (pending.length < DECODE_AHEAD && next < dataset.examples.length) startNext();
   while (pending.length > 0) {
@@ -543,8 +374,8 @@ async function* decodeAll(
     const { example, result } = pending.shift()!;
     const pixels = await result;
     if (next < dataset.examples.length) startNext();
-    if (pixels instanceof Error) {
-      dataset.skipped.push({ path: example.path, reason: decodeFailureReason(pixels) });
+    if ('failure' in pixels) {
+      dataset.skipped.push({ path: example.path, reason: decodeFailureReason(pixels.failure) });
       continue;
     }
     used.push(example);
