@@ -9,17 +9,15 @@ import { DEFAULT_ORGANIZE_OPTIONS, type FileWithPath, type Layout } from '../io/
 import { readDrop } from '../io/drop.js';
 import type { MemoryInfo, Phase, PredictedDetail, Thread, TrainedDetail, TrainerOptions } from '../types.js';
 import { renderAdvanced } from './advanced-settings.js';
+import { renderClassifyPanel } from './classify-panel.js';
 import { styles } from './ml-classifier.styles.js';
 import { renderResults } from './results-panel.js';
 import { DEFAULT_STRINGS, formats, type Formats, type Strings } from './strings.js';
 import { renderTrainingChart } from './training-chart.js';
-import { TrainingController, type Announcement, type Status } from './training-controller.js';
+import { TrainingController, alreadyReported, type Announcement, type Status } from './training-controller.js';
 import { WebcamController } from './webcam-controller.js';
 
 export type { Status };
-
-/** Labels shown with probability bars under each classified image. */
-const TOP_LABELS = 3;
 
 /**
  * The `input-range` attribute's converter: `"-1,1"` or `"0,1"` (spaces allowed) to a `[min, max]`
@@ -414,14 +412,33 @@ export class MlClassifier extends LitElement {
           result: training.result,
           selectedCell: training.selectedCell,
           cellImages: training.cellImages,
-          // Reported through `failed` and the shown error.
-          onSave: () => void this.save().catch(() => undefined),
+          onSave: () => void this.save().catch(alreadyReported),
           onSelectCell: (cell) => training.selectCell(cell),
         },
         t,
         f,
       )}
-      ${this.renderClassify()}
+      ${this.canClassify
+        ? renderClassifyPanel(
+            {
+              dragging: this.dragging === 'classify',
+              webcam: this.webcam,
+              stream: this.camera.stream,
+              live: this.camera.live,
+              predictions: training.predictions,
+              onDragOver: (e) => this.handleDragOver(e, 'classify'),
+              onDragLeave: this.handleDragLeave,
+              onDrop: this.handleClassifyDrop,
+              onChooseImages: () => this.imageInput.click(),
+              onImagesChosen: this.handleImagesChosen,
+              onStartCamera: () => void this.startWebcam().catch(alreadyReported),
+              onStopCamera: () => this.stopWebcam(),
+            },
+            t,
+            f,
+          )
+        : // Shown while a model is usable, including during and after a failed retrain.
+          nothing}
       <p part="error" role="alert" class="error">${training.error ? t.error(training.error.code, training.error.message) : ''}</p>
       <div class="visually-hidden" role="status" aria-live="polite">${this.announcementText(training.announcement)}</div>
     `;
@@ -442,57 +459,6 @@ export class MlClassifier extends LitElement {
       <button part="button" type="button" @click=${() => this.abort()}>${t.stop}</button>
       ${history ? renderTrainingChart(history, p.total, t, f) : nothing}
     </div>`;
-  }
-
-  private renderClassify() {
-    // Shown while a model is usable, including during and after a failed retrain.
-    if (!this.canClassify) return nothing;
-    const t = this.t;
-    const camera = this.camera;
-    return html`<section aria-label=${t.classifyLabel}>
-      <div part="dropzone" class=${this.dragging === 'classify' ? 'dragging' : ''}
-        @dragover=${(e: DragEvent) => this.handleDragOver(e, 'classify')}
-        @dragleave=${this.handleDragLeave}
-        @drop=${this.handleClassifyDrop}>
-        <p>${t.dropClassify}</p>
-        <button part="button" type="button" @click=${() => this.imageInput.click()}>${t.chooseImages}</button>
-        ${this.webcam
-          ? camera.stream
-            ? html`<button part="button" type="button" @click=${() => this.stopWebcam()}>${t.stopCamera}</button>`
-            : // Reported through `failed` and the shown error.
-              html`<button part="button" type="button" @click=${() => void this.startWebcam().catch(() => undefined)}>${t.startCamera}</button>`
-          : nothing}
-        <input type="file" name="classify" accept="image/*" multiple hidden @change=${this.handleImagesChosen} />
-      </div>
-      ${camera.stream
-        ? html`<figure class="webcam">
-            <video part="webcam" muted playsinline aria-label=${t.camera}></video>
-            <figcaption>${camera.live ? this.renderScores(camera.live) : html`<span class="muted">${t.startingCamera}</span>`}</figcaption>
-          </figure>`
-        : nothing}
-      <ul part="predictions">
-        ${this.training.predictions.map((p) => html`<li>
-          ${p.thumbnail ? html`<img src=${p.thumbnail} alt=${p.source} />` : nothing}
-          <div><code>${p.source}</code></div>
-          ${p.prediction
-            ? this.renderScores(p.prediction)
-            : p.error
-              ? html`<div class="error">${t.error(p.error.code, p.error.message)}</div>`
-              : html`<div class="muted">${t.classifying}</div>`}
-        </li>`)}
-      </ul>
-    </section>`;
-  }
-
-  /** The top labels of a prediction with probability bars. */
-  private renderScores(p: PredictedDetail) {
-    return html`<ol class="scores">
-      ${p.scores.slice(0, TOP_LABELS).map(
-        (s) => html`<li><span class="label">${s.label}</span>
-          <meter min="0" max="1" .value=${s.probability} aria-label=${s.label}></meter>
-          <span class="number">${this.f.percent(s.probability)}</span></li>`,
-      )}
-    </ol>`;
   }
 
   /** What the polite live region says: phase changes and results, not every image or epoch. */
@@ -534,8 +500,7 @@ export class MlClassifier extends LitElement {
     this.requestUpdate();
     if (!event.dataTransfer || this.training.busy) return;
     readDrop(event.dataTransfer).then(
-      // Reported through `failed` and the shown error.
-      (files) => this.train(files).catch(() => undefined),
+      (files) => this.train(files).catch(alreadyReported),
       (error) => this.training.fail(error, 'reading'),
     );
   };
@@ -543,15 +508,13 @@ export class MlClassifier extends LitElement {
   private handleTrainingChosen(input: HTMLInputElement) {
     const files = [...(input.files ?? [])];
     input.value = '';
-    // Reported through `failed` and the shown error.
-    if (files.length) this.train(files).catch(() => undefined);
+    if (files.length) this.train(files).catch(alreadyReported);
   }
 
   private handleModelChosen = () => {
     const files = [...(this.modelInput.files ?? [])];
     this.modelInput.value = '';
-    // Reported through `failed` and the shown error.
-    if (files.length) this.load(files).catch(() => undefined);
+    if (files.length) this.load(files).catch(alreadyReported);
   };
 
   private handleClassifyDrop = (event: DragEvent) => {

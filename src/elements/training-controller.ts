@@ -270,11 +270,9 @@ export class TrainingController implements ReactiveController {
   async loadSrc(src: string): Promise<void> {
     if (this.loading) {
       this.engine?.abort();
-      // Its failure, if any, was reported by load(); only its end matters here.
-      await this.loading.catch(() => undefined);
+      await this.loading.catch(alreadyReported);
     }
-    // A failure is reported through `failed` and the shown error.
-    if (src === this.host.src) await this.load(src).catch(() => undefined);
+    if (src === this.host.src) await this.load(src).catch(alreadyReported);
   }
 
   hostConnected(): void {
@@ -343,6 +341,12 @@ export class TrainingController implements ReactiveController {
     }
   }
 }
+
+/**
+ * For `.catch()` where a failure needs no more handling: every method of the controller has
+ * already reported it (the `failed` event and the shown error) before rejecting.
+ */
+export function alreadyReported(): void {}
 
 function revokeThumbnails(predictions: ShownPrediction[]) {
   predictions.forEach((p) => p.thumbnail && URL.revokeObjectURL(p.thumbnail));

@@ -118,16 +118,15 @@ export class Engine implements TrainerApi {
    */
   dispose(): void {
     this.abort();
-    const making = this.making;
+    const { making, pipeline } = this;
     this.making = undefined;
     this.pipeline = undefined;
     if (!making) return;
-    const previous = this.disposing;
-    this.disposing = making.then(
-      (pipeline) => pipeline.dispose().catch(() => previous ?? NO_MEMORY),
-      // Never made: nothing to free.
-      () => previous ?? NO_MEMORY,
-    );
+    const previous = this.disposing ?? Promise.resolve(NO_MEMORY);
+    const keepPrevious = () => previous;
+    // A made pipeline frees its model at once (in this thread: before dispose() returns); one
+    // still being made is freed once it is (never made: nothing to free).
+    this.disposing = pipeline ? pipeline.dispose().catch(keepPrevious) : making.then((made) => made.dispose().catch(keepPrevious), keepPrevious);
   }
 
   /**
