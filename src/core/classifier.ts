@@ -132,7 +132,6 @@ export class Classifier {
   /** Label names, in the order of the head's outputs. Empty until trained. */
   labels: string[] = [];
   private head: tf.LayersModel | undefined;
-  private running = false;
   /**
    * The batches' pixels as floats (19 MB for 32 images), kept between calls: a fresh array cost
    * ~60 ms of page faults per batch (measured on WASM), as long as 8 images' activations.
@@ -204,15 +203,15 @@ export class Classifier {
 
   /**
    * Trains a new head on cached activations. The previous head (if any) stays in use until the
-   * new one has finished; an aborted or failed run leaves it untouched.
+   * new one has finished; an aborted or failed run leaves it untouched. Runs that overlap each
+   * train their own head, and the last to finish is kept (the engine above runs one at a time).
    *
    * @param labels label names; `labelIndices` index into it. At least two.
    * @param train training activations and their label indices; shuffled every epoch and sent to
    *   the backend one batch at a time.
    * @param validation optional validation activations, evaluated after every epoch in batches of 256.
    * @param callbacks `onEpochEnd` after each epoch; `signal` stops at the next batch.
-   * @throws ClassifierError `too-few-labels`, `no-images`, `busy` (a run is in progress),
-   *   `aborted`, `diverged` (the loss or a weight became NaN or infinite; checked every epoch);
+   * @throws ClassifierError `too-few-labels`, `no-images`, `aborted`, `diverged` (the loss or a weight became NaN or infinite; checked every epoch);
    *   RangeError when a set's rows and label indices differ in number, a row's size is not the
    *   shape's, a label index is not one of the labels', the validation shape is not the training
    *   shape, or `batchSize` is not a whole number of at least 1.
@@ -224,7 +223,6 @@ export class Classifier {
     options: TrainOptions = {},
     callbacks: { onEpochEnd?: (logs: EpochLogs) => void; signal?: AbortSignal } = {},
   ): Promise<TrainingResult> {
-    if (this.running) throw errors.busy();
     if (labels.length < 2) throw errors.tooFewLabels(labels);
     checkRows(train, 'train', labels.length);
     if (validation) checkRows(validation, 'validation', labels.length, train.activations.shape);
@@ -247,7 +245,6 @@ export class Classifier {
       failure = errors.aborted();
       head.stopTraining = true;
     };
-    this.running = true;
     try {
       await head.fitDataset(batches(train, labels.length, batchSize, true), {
         epochs,
@@ -298,7 +295,6 @@ export class Classifier {
       head.dispose();
       throw error;
     } finally {
-      this.running = false;
       // compile() was given an optimizer instance, so the model does not own or free it; its
       // moment estimates are tensors too, and prediction does not need them.
       head.optimizer.dispose();

@@ -206,15 +206,19 @@ export class MlClassifier extends LitElement {
   @property({ reflect: true }) status: Status = 'idle';
 
   private readonly training = new TrainingController(this, () => this.trainerOptions());
-  private readonly camera = new WebcamController(this);
+  private readonly camera = new WebcamController(this, {
+    canClassify: () => this.canClassify,
+    classify: (video) => this.training.predict(video, 'webcam'),
+    onError: (error) => this.training.fail(error, 'webcam', 'webcam'),
+    video: () => this.video,
+  });
   /** Which drop zone a drag is over, for its highlight. */
   private dragging?: 'training' | 'classify';
   @query('input[name="training-data"]') private folderInput!: HTMLInputElement;
   @query('input[name="training-files"]') private filesInput!: HTMLInputElement;
   @query('input[name="classify"]') private imageInput!: HTMLInputElement;
   @query('input[name="model-files"]') private modelInput!: HTMLInputElement;
-  /** The camera's `<video>`, once rendered (read by the webcam controller). */
-  @query('video') readonly video: HTMLVideoElement | undefined;
+  @query('video') private video: HTMLVideoElement | undefined;
 
   /**
    * Where the model runs (read-only): `worker` (a Web Worker of this element's own) or `main` (the
@@ -319,19 +323,9 @@ export class MlClassifier extends LitElement {
     this.camera.stop();
   }
 
-  /** For the webcam controller: whether a model is ready to classify. */
-  get canClassify(): boolean {
+  /** Whether a model is ready to classify. */
+  private get canClassify(): boolean {
     return this.training.labels.length > 0;
-  }
-
-  /** For the webcam controller: classifies one frame as `webcam`. */
-  classifyFrame(video: HTMLVideoElement): Promise<PredictedDetail> {
-    return this.training.predict(video, 'webcam');
-  }
-
-  /** For the webcam controller: reports its failure. */
-  webcamFailed(error: unknown): void {
-    this.training.fail(error, 'webcam', 'webcam');
   }
 
   override connectedCallback(): void {

@@ -8,15 +8,15 @@ import type { PredictedDetail } from '../types.js';
 export const WEBCAM_FPS = 4;
 
 /** What the controller needs of the element. */
-export interface WebcamHost extends ReactiveControllerHost, HTMLElement {
+export interface WebcamCallbacks {
   /** Whether a model is ready to classify (else starting fails with `not-trained`). */
-  readonly canClassify: boolean;
+  canClassify(): boolean;
   /** Classifies one frame (and fires `predicted`, or `failed`). */
-  classifyFrame(video: HTMLVideoElement): Promise<PredictedDetail>;
+  classify(video: HTMLVideoElement): Promise<PredictedDetail>;
   /** Reports the camera's failure (`failed` with `during: 'webcam'`). */
-  webcamFailed(error: unknown): void;
+  onError(error: unknown): void;
   /** The `<video>` the stream is shown in, once rendered. */
-  readonly video: HTMLVideoElement | undefined;
+  video(): HTMLVideoElement | undefined;
 }
 
 /** Live classification from the camera. */
@@ -30,7 +30,10 @@ export class WebcamController implements ReactiveController {
   /** Bumped by stop(): a request answered after it releases its stream at once. */
   private token = 0;
 
-  constructor(private readonly host: WebcamHost) {
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    private readonly callbacks: WebcamCallbacks,
+  ) {
     host.addController(this);
   }
 
@@ -57,7 +60,8 @@ export class WebcamController implements ReactiveController {
     this.stream?.getTracks().forEach((t) => t.stop());
     this.stream = undefined;
     this.live = undefined;
-    if (this.host.video) this.host.video.srcObject = null;
+    const video = this.callbacks.video();
+    if (video) video.srcObject = null;
     this.host.requestUpdate();
   }
 
@@ -68,7 +72,7 @@ export class WebcamController implements ReactiveController {
 
   private async open(token: number): Promise<void> {
     try {
-      if (!this.host.canClassify) throw errors.notTrained();
+      if (!this.callbacks.canClassify()) throw errors.notTrained();
       let stream: MediaStream;
       try {
         stream = await navigator.mediaDevices.getUserMedia({ video: { facingMode: 'environment' }, audio: false });
@@ -82,13 +86,13 @@ export class WebcamController implements ReactiveController {
       this.stream = stream;
       this.host.requestUpdate();
       await this.host.updateComplete;
-      const video = this.host.video!;
+      const video = this.callbacks.video()!;
       video.srcObject = stream;
       await video.play();
       void this.classify(stream);
     } catch (error) {
       this.stop();
-      this.host.webcamFailed(error);
+      this.callbacks.onError(error);
       throw error;
     }
   }
@@ -96,10 +100,10 @@ export class WebcamController implements ReactiveController {
   /** Classifies frames until the stream is stopped or replaced. */
   private async classify(stream: MediaStream) {
     const interval = 1000 / WEBCAM_FPS;
-    while (this.stream === stream && this.host.video) {
+    for (let video = this.callbacks.video(); this.stream === stream && video; video = this.callbacks.video()) {
       const started = performance.now();
       try {
-        this.live = await this.host.classifyFrame(this.host.video);
+        this.live = await this.callbacks.classify(video);
         this.host.requestUpdate();
       } catch {
         // Reported through `failed`; a model being retrained says not-trained for a moment.
