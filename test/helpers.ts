@@ -1,8 +1,10 @@
+import { expect, oneEvent } from '@open-wc/testing';
 import * as tf from '@tensorflow/tfjs';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { Classifier, type Activations, type LabeledActivations } from '../src/core/classifier.js';
 import type { FeatureExtractor } from '../src/core/feature-extractor.js';
 import type { FileWithPath } from '../src/io/dataset.js';
+import type { FailedDetail, MlClassifier } from '../src/ml-classifier.js';
 
 /** The shared MobileNet copy, served by the test runner from `../shared`. */
 export const MODEL_URL = '/shared/models/mobilenet_v1_0.25_224/model.json';
@@ -112,4 +114,36 @@ export const labelsIn = (files: { path: string }[]) => [...new Set(files.filter(
 export function validationPhoto(files: FileWithPath[]): { file: File; label: string; name: string } {
   const { file, path } = files.filter((f) => isPhoto(f.path) && f.path.split('/').at(-3) === 'validation').at(-1)!;
   return { file, label: path.split('/').at(-2)!, name: path.split('/').at(-1)! };
+}
+
+/** The shared Teachable Machine export (a MobileNet v2 base and its head, with metadata.json), and its model.json. */
+export const TM_EXPORT = '/shared/models/mobilenet_v2_0.35_224_teachable-machine-export';
+export const TM_URL = `${TM_EXPORT}/model.json`;
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The details of every `failed` event `el` dispatches from now on. */
+export const failures = (el: MlClassifier) => {
+  const list: FailedDetail[] = [];
+  el.addEventListener('failed', (e) => list.push(e.detail));
+  return list;
+};
+
+/** Each element's worker, once removed: what it reported after freeing everything, before it ended. */
+export const freedAfterRemoval = async (...els: MlClassifier[]) => {
+  for (const el of els) expect(await el.memory(), `${el.thread}: memory after removal`).to.deep.equal({ numTensors: 0, numBytes: 0 });
+};
+
+/** An element in the page with the Teachable Machine export loaded from `src` (and `webcam` set as given). */
+export async function loadedElement(webcam = false) {
+  const el = document.createElement('ml-classifier');
+  el.wasmPath = WASM_PATH;
+  el.setAttribute('model-url', MODEL_URL);
+  el.webcam = webcam;
+  el.src = TM_URL;
+  const loaded = oneEvent(el, 'model-loaded');
+  document.body.append(el);
+  await loaded;
+  await el.updateComplete;
+  return el;
 }

@@ -1,3 +1,5 @@
+// Classifier.train on a head alone (no base model): small and odd sets, bad arguments refused before
+// any training, and aborts at each stage.
 import { expect } from '@open-wc/testing';
 import * as tf from '@tensorflow/tfjs';
 import { selectBackend } from '../../src/core/backend.js';

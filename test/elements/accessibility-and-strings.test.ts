@@ -1,3 +1,5 @@
+// <ml-classifier> for the page it sits in: axe and the keyboard in every state, replaced strings,
+// the page language's number format, and slots.
 import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/ml-classifier.js';

@@ -1,3 +1,5 @@
+// Running in a worker: the element answers unreadable inputs as on the main thread, the built worker
+// before any backend, and how RemoteTrainer posts a run's files (and drops them on abort).
 import { expect, fixture, oneEvent } from '@open-wc/testing';
 import * as tf from '@tensorflow/tfjs';
 import '../../src/ml-classifier.js';
@@ -31,7 +33,7 @@ async function outcome(el: MlClassifier, input: ImageBitmapSource | tf.Tensor3D)
 let files: FileWithPath[];
 before(async () => (files = await sharedFolder(COLORS)));
 
-describe('edge cases: worker and main thread answer alike', () => {
+describe('<ml-classifier>: worker and main thread answer alike', () => {
   it('a closed ImageBitmap and a disposed tensor: invalid-image with the same message in both, and failed names the source', async () => {
     const worker = await loaded(false);
     const page = await loaded(true);
@@ -88,7 +90,7 @@ describe('edge cases: worker and main thread answer alike', () => {
   });
 });
 
-describe('edge cases: the built worker before any backend', () => {
+describe('RemoteTrainer: the built worker before any backend', () => {
   it('predict() with a tensor after a run was refused before choosing a backend: not-trained (dist/trainer.worker.js, backends imported lazily)', async () => {
     // The dev server maps tfjs-core to the full tfjs, whose backends register on import; the built
     // worker (npm run build, run by npm test first) has none until a run selects one.
@@ -120,7 +122,7 @@ async function postedToWorkers<T>(during: () => Promise<T>): Promise<{ result: T
   }
 }
 
-describe('edge cases: a run\'s files posted to the worker', () => {
+describe('RemoteTrainer: a run\'s files posted to the worker', () => {
   it('2,000 extra files arrive whole: every one is listed in skipped, none lost or doubled', async () => {
     const junk = Array.from({ length: 2000 }, (_, i) => ({ file: new File([`note ${i}`], `note-${i}.txt`, { type: 'text/plain' }), path: `colors/notes/note-${i}.txt` }));
     const remote = new RemoteTrainer();

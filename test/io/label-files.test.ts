@@ -1,10 +1,11 @@
+// organizeFiles with a labels.csv or labels.tsv: quoting, delimiters and the line numbers its messages give.
 import { expect } from '@open-wc/testing';
 import { countLabels, organizeFiles, type FileWithPath } from '../../src/io/dataset.js';
 
 const files = (...paths: string[]): FileWithPath[] => paths.map((path) => ({ file: new File([''], path.split('/').pop()!), path }));
 const withText = (path: string, text: string): FileWithPath => ({ file: new File([text], path.split('/').pop()!, { type: 'text/csv' }), path });
 
-describe('edge cases: CSV/TSV label files', () => {
+describe('organizeFiles: CSV and TSV label files', () => {
   it('a space after the delimiter before a quoted field (hand-written CSV): the quotes are not part of the label, a quoted comma stays inside', async () => {
     const csv = 'file, label\n"a, 1.jpg", "big cat"\nb.jpg, "dog, small"\nc.jpg,  "big cat"  \n';
     const data = await organizeFiles([withText('s/labels.csv', csv), ...files('s/a, 1.jpg', 's/b.jpg', 's/c.jpg')], { validationSplit: 0 });
