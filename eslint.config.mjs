@@ -8,6 +8,7 @@ import prettier from 'eslint-config-prettier';
 import importX from 'eslint-plugin-import-x';
 import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
 import globals from 'globals';
+import { fileURLToPath } from 'node:url';
 
 const TS = ['src/**/*.ts', 'test/**/*.ts', 'bench/**/*.ts'];
 
@@ -83,22 +84,7 @@ const layers = [
 ];
 
 export default defineConfig(
-  globalIgnores(
-    [
-      'dist/',
-      'node_modules/',
-      'custom-elements.json',
-      'bench-results/',
-      'screenshots/',
-      'docs/',
-      'demo/react/',
-      'demo/preact/',
-      'demo/vue/',
-      'test/types/',
-      'test/scratch/',
-    ],
-    'ignores',
-  ),
+  globalIgnores(['dist/', 'node_modules/', 'custom-elements.json', 'bench-results/', 'screenshots/', 'docs/', 'demo/react/', 'demo/preact/', 'demo/vue/', 'test/types/', 'test/scratch/'], 'ignores'),
   { name: 'js/recommended', files: ['**/*.{js,mjs,cjs}', ...TS], ...js.configs.recommended },
   // Only the TypeScript of src/, test/ and bench/ (demo/*.ts is type-checked, not linted).
   ...tseslint.configs.recommended.map((config) => ({ ...config, files: TS })),
@@ -107,6 +93,8 @@ export default defineConfig(
     files: TS,
     rules: {
       '@typescript-eslint/no-non-null-assertion': 'off',
+      // src/jsx augments the frameworks' JSX namespaces (declare module 'react' { namespace JSX }).
+      '@typescript-eslint/no-namespace': ['error', { allowDeclarations: true }],
       '@typescript-eslint/no-unused-vars': [
         'error',
         { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_', ignoreRestSiblings: true },
@@ -127,7 +115,14 @@ export default defineConfig(
     name: 'project/no-cycle',
     files: ['src/**/*.ts'],
     plugins: { 'import-x': importX },
-    settings: { 'import-x/resolver-next': [createTypeScriptImportResolver({ project: 'tsconfig.json' })] },
+    settings: {
+      // import-x skips files it has no parser for: give it the .ts extensions and parser, and the
+      // TypeScript resolver, which maps the written `./foo.js` to foo.ts (moduleResolution bundler).
+      'import-x/extensions': ['.ts', '.js', '.mjs'],
+      'import-x/external-module-folders': ['node_modules'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts'] },
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) })],
+    },
     rules: { 'import-x/no-cycle': ['error', { ignoreExternal: true }] },
   },
   { name: 'prettier', ...prettier },

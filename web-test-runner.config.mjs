@@ -5,7 +5,6 @@ import { chromeLauncher } from '@web/test-runner-chrome';
 import { chromiumArgs, chromiumPath } from './tools/chromium.mjs';
 import { serveShared, serveTsAsJs, sharedDir, tfjsPrebundled } from './tools/dev-server-plugins.mjs';
 
-
 /**
  * `await executeServerCommand('set-input-files', { host, name, paths })` sets real files or a real
  * folder (for `webkitdirectory` inputs) on `<input name=NAME>` inside `HOST`'s shadow root, the way a
@@ -17,13 +16,8 @@ const setInputFiles = {
   async executeCommand({ command, payload, session }) {
     if (command !== 'set-input-files') return undefined;
     const page = session.browser.getPage(session.id);
-    const input = await page.evaluateHandle(
-      ({ host, name }) => document.querySelector(host).shadowRoot.querySelector(`input[name="${name}"]`),
-      payload,
-    );
-    const files = payload.paths.map((p) =>
-      p.startsWith('shared/') ? path.join(sharedDir, p.slice('shared/'.length)) : path.resolve(p),
-    );
+    const input = await page.evaluateHandle(({ host, name }) => document.querySelector(host).shadowRoot.querySelector(`input[name="${name}"]`), payload);
+    const files = payload.paths.map((p) => (p.startsWith('shared/') ? path.join(sharedDir, p.slice('shared/'.length)) : path.resolve(p)));
     // uploadFile() sends DOM.setFileInputFiles; for a folder path on a webkitdirectory input,
     // Chromium lists the folder recursively, as its own folder picker does.
     await input.uploadFile(...files);

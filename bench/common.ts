@@ -32,7 +32,10 @@ export function takeFiles(name: string, paths: string[]): number {
   files.forEach((file, i) => {
     if (!paths[i].endsWith(`/${file.name}`)) throw new Error(`${name}: file ${i} is ${file.name}, path ${paths[i]}`);
   });
-  sets.set(name, files.map((file, i) => ({ file, path: paths[i] })));
+  sets.set(
+    name,
+    files.map((file, i) => ({ file, path: paths[i] })),
+  );
   return files.length;
 }
 

@@ -98,7 +98,12 @@ export async function handOver(page, name, folder, paths) {
   await input.uploadFile(...paths.map((p) => path.join(sharedDir, folder, p)));
   await input.dispose();
   const top = folder.split('/').pop();
-  return call(page, 'takeFiles', name, paths.map((p) => `${top}/${p}`));
+  return call(
+    page,
+    'takeFiles',
+    name,
+    paths.map((p) => `${top}/${p}`),
+  );
 }
 
 /** HEAD's short hash, and whether src/ has uncommitted changes, for the results file. */

@@ -66,10 +66,7 @@ function naivePreprocess(pixels: tf.Tensor3D): tf.Tensor4D {
  * the pipeline's (flatten → dense `hiddenUnits` relu → dense N softmax, Adam, batch size 40% of the
  * training images). Frees every tensor it made.
  */
-export async function naiveTrain(
-  files: NamedFile[],
-  options: { modelUrl: string; epochs?: number; learningRate?: number; hiddenUnits?: number },
-): Promise<NaiveResult> {
+export async function naiveTrain(files: NamedFile[], options: { modelUrl: string; epochs?: number; learningRate?: number; hiddenUnits?: number }): Promise<NaiveResult> {
   const started = performance.now();
   const epochs = options.epochs ?? 20;
   const dataset = await organizeFiles(files);

@@ -5,7 +5,20 @@
  * baseline runs in its own page (`naive.ts`) on stock TensorFlow.js.
  */
 import * as tf from '@tensorflow/tfjs';
-import { BASE_MODELS, Classifier, DEFAULT_DECODE_SIZE, baseModelUrl, decodeImage, loadBaseModel, preprocess, selectBackend, type BackendPreference, type BaseModelId, type MlClassifier, type TrainedDetail } from '../src/ml-classifier.js';
+import {
+  BASE_MODELS,
+  Classifier,
+  DEFAULT_DECODE_SIZE,
+  baseModelUrl,
+  decodeImage,
+  loadBaseModel,
+  preprocess,
+  selectBackend,
+  type BackendPreference,
+  type BaseModelId,
+  type MlClassifier,
+  type TrainedDetail,
+} from '../src/ml-classifier.js';
 import { MODELS_PATH, MODEL_URL, WASM_PATH, Watch, environment, files, median, photos, takeFiles, time, type Usage } from './common.js';
 
 /** Decoded pixels of a set's first photos by `name@size`, kept by {@link decode} for {@link activations}. */
@@ -52,7 +65,7 @@ async function activations(preference: BackendPreference, name: string, count: n
   } catch (error) {
     return { preference, error: String(error) };
   }
-  let t = performance.now();
+  const t = performance.now();
   const source = baseId ? { id: baseId, url: baseModelUrl(BASE_MODELS[baseId], undefined, MODELS_PATH) } : { url: MODEL_URL };
   const classifier = new Classifier(await loadBaseModel(source));
   const loadMs = performance.now() - t;
@@ -81,7 +94,21 @@ async function activations(preference: BackendPreference, name: string, count: n
       bareMs.push(await time(bare));
       pipelineMs.push(await time(pipeline));
     }
-    return { preference, backend, base: base.id, pooling: base.pooling, inputSize: size, activationShape, images: count, loadMs, firstMs, bareMs, pipelineMs, bareMsPerImage: median(bareMs) / count, pipelineMsPerImage: median(pipelineMs) / count };
+    return {
+      preference,
+      backend,
+      base: base.id,
+      pooling: base.pooling,
+      inputSize: size,
+      activationShape,
+      images: count,
+      loadMs,
+      firstMs,
+      bareMs,
+      pipelineMs,
+      bareMsPerImage: median(bareMs) / count,
+      pipelineMsPerImage: median(pipelineMs) / count,
+    };
   } finally {
     batch.dispose();
     classifier.dispose();

@@ -60,7 +60,11 @@ const COMMON = {
 const USAGE = `usage: node bench/quality.mjs [--configs ${CONFIGS.map((c) => c.name).join(',')}] [--sets ${Object.keys(SETS).join(',')}] [--seeds 1,2,3] [--extra 'name:attr=value;attr=value']... [--no-build]`;
 
 function parseArgs(argv) {
-  const list = (value) => value.split(',').map((s) => s.trim()).filter(Boolean);
+  const list = (value) =>
+    value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   const options = { configs: CONFIGS.map((c) => c.name), sets: Object.keys(SETS), seeds: [1, 2, 3], extras: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -90,7 +94,12 @@ function parseExtra(text) {
   const name = (colon < 0 ? text : text.slice(0, colon)).trim();
   if (!name) throw new Error(`--extra ${text}: no name`);
   const attributes = {};
-  for (const pair of colon < 0 ? [] : text.slice(colon + 1).split(';').filter((p) => p.trim())) {
+  for (const pair of colon < 0
+    ? []
+    : text
+        .slice(colon + 1)
+        .split(';')
+        .filter((p) => p.trim())) {
     const eq = pair.indexOf('=');
     if (eq < 1) throw new Error(`--extra ${text}: "${pair}" is not attr=value`);
     attributes[pair.slice(0, eq).trim()] = pair.slice(eq + 1).trim();

@@ -135,7 +135,11 @@ export function targets(results) {
 function table(header, rows) {
   const all = [header, ...rows].map((row) => row.map(String));
   const widths = header.map((_, i) => Math.max(...all.map((row) => [...(row[i] ?? '')].length)));
-  const line = (row) => row.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ').trimEnd();
+  const line = (row) =>
+    row
+      .map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i])))
+      .join('  ')
+      .trimEnd();
   return [line(all[0]), widths.map((w) => '-'.repeat(w)).join('  '), ...all.slice(1).map(line)].join('\n');
 }
 
@@ -168,24 +172,44 @@ function basesSection({ bases, plan }) {
   const a = bases.activations;
   const v1 = a.find((b) => b.base === 'mobilenet-v1-0.25');
   out.push(`Base models in ../shared/models. Activations: bare predict on wasm, ${a[0]?.images} pexel photos decoded at the base's input size, median of ${plan.backendReps} batches.`);
-  out.push(table(
-    ['Base: activations on wasm', 'input px', 'activations', 'model load ms', 'ms/image', '÷ v1 0.25'],
-    a.map((b) => b.error
-      ? [b.preference, '-', '-', '-', '-', b.error]
-      : [b.base, b.inputSize, `[${b.activationShape}]`, fmt(b.loadMs), fmt(b.bareMsPerImage), ratio(b.bareMsPerImage / v1?.bareMsPerImage)]),
-  ));
+  out.push(
+    table(
+      ['Base: activations on wasm', 'input px', 'activations', 'model load ms', 'ms/image', '÷ v1 0.25'],
+      a.map((b) =>
+        b.error ? [b.preference, '-', '-', '-', '-', b.error] : [b.base, b.inputSize, `[${b.activationShape}]`, fmt(b.loadMs), fmt(b.bareMsPerImage), ratio(b.bareMsPerImage / v1?.bareMsPerImage)],
+      ),
+    ),
+  );
   out.push('');
   const runs = bases.endToEnd;
   const recipe = runs.find(isRecipe);
   const images = runs[0]?.images;
   const s = (ms) => fmt(ms / 1000);
-  out.push(table(
-    [`Base: ${plan.signLimit ? 'sign-language subset' : 'sign-language-digits'} (${images} photos) end to end`, 'pooling', 'files → trained s', 'reading s', 'training s', 'validation accuracy', '÷ recipe'],
-    runs.map((r) => [`${r.label}${r === recipe ? ' (recipe)' : ''}`, r.pooling, s(r.durationMs), s(r.phaseMs.reading), s(r.phaseMs.training), r.validationAccuracy === null ? '-' : `${fmt(r.validationAccuracy * 100)}%`, ratio(r.durationMs / recipe?.durationMs)]),
-  ));
+  out.push(
+    table(
+      [
+        `Base: ${plan.signLimit ? 'sign-language subset' : 'sign-language-digits'} (${images} photos) end to end`,
+        'pooling',
+        'files → trained s',
+        'reading s',
+        'training s',
+        'validation accuracy',
+        '÷ recipe',
+      ],
+      runs.map((r) => [
+        `${r.label}${r === recipe ? ' (recipe)' : ''}`,
+        r.pooling,
+        s(r.durationMs),
+        s(r.phaseMs.reading),
+        s(r.phaseMs.training),
+        r.validationAccuracy === null ? '-' : `${fmt(r.validationAccuracy * 100)}%`,
+        ratio(r.durationMs / recipe?.durationMs),
+      ]),
+    ),
+  );
   out.push('Each a fresh <ml-classifier base-model="…" models-path="/shared/models/">, other settings default. ÷ recipe: files → trained (the trained');
   out.push('event\'s durationMs) against MobileNet v1 0.25 with pooling="none", the original recipe and the default before base models.');
-  out.push('Validation accuracy is one run\'s; accuracy over seeds and data sets is `npm run quality`\'s, below.');
+  out.push("Validation accuracy is one run's; accuracy over seeds and data sets is `npm run quality`'s, below.");
   out.push('');
   const q = bases.quality;
   if (!q) out.push('Accuracy: no bench-results/quality.json; `npm run quality` measures it per configuration.');
@@ -203,27 +227,43 @@ export function format(results) {
   const { machine, decode, backends, endToEnd, plan } = results;
   const out = [];
   out.push(`ml-classifier benchmark (${plan.quick ? 'quick' : 'full'} run), ${results.date}, commit ${results.commit}`);
-  out.push(`Machine: ${machine.cpu}, ${machine.cores} cores, ${fmt(machine.memoryBytes / 1e9)} GB RAM, ${machine.os}; Node ${machine.node}; ${machine.browser} headless; WebGL renderer: ${machine.webglRenderer ?? 'none'}`);
-  out.push(`Naive baseline: the original article's way (each photo alone: <img> + full-size canvas + fromPixels, crop, resizeBilinear, predict one at a time, concat; same head), stock tfjs in its own page, same files, same backend (${endToEnd.pexel.naive.backend}). Ratios are naive ÷ pipeline (above 1: the pipeline is faster).`);
+  out.push(
+    `Machine: ${machine.cpu}, ${machine.cores} cores, ${fmt(machine.memoryBytes / 1e9)} GB RAM, ${machine.os}; Node ${machine.node}; ${machine.browser} headless; WebGL renderer: ${machine.webglRenderer ?? 'none'}`,
+  );
+  out.push(
+    `Naive baseline: the original article's way (each photo alone: <img> + full-size canvas + fromPixels, crop, resizeBilinear, predict one at a time, concat; same head), stock tfjs in its own page, same files, same backend (${endToEnd.pexel.naive.backend}). Ratios are naive ÷ pipeline (above 1: the pipeline is faster).`,
+  );
   out.push('');
   const d = (name, s) => [
     [`decode ${name}, ms per image`, fmt(s.pipeline.msPerImage), fmt(s.naive.msPerImage), ratio(s.naive.msPerImage / s.pipeline.msPerImage)],
     [`decode ${name}, ms per megapixel`, fmt(s.pipeline.msPerMegapixel), fmt(s.naive.msPerMegapixel), ratio(s.naive.msPerMegapixel / s.pipeline.msPerMegapixel)],
   ];
   const mp = (s) => `${s.images} photos, ${fmt(s.megapixels.min)}-${fmt(s.megapixels.max)} MP`;
-  out.push(table(['Per image (one at a time)', 'pipeline', 'naive', 'ratio'], [
-    ...d(`pexel (${mp(decode.pexel)})`, decode.pexel),
-    ...d(`sign-language (${mp(decode.sign)})`, decode.sign),
-  ]));
+  out.push(table(['Per image (one at a time)', 'pipeline', 'naive', 'ratio'], [...d(`pexel (${mp(decode.pexel)})`, decode.pexel), ...d(`sign-language (${mp(decode.sign)})`, decode.sign)]));
   out.push('');
-  out.push(table(
-    ['Activations (same photos)', 'images', 'model load ms', 'first batch ms', 'bare predict ms/image', 'pipeline ms/image', 'pipeline ÷ bare'],
-    backends.map((b) => b.error
-      ? [b.preference, '-', '-', '-', '-', '-', b.error]
-      : [b.preference === 'auto' ? `auto (→ ${b.backend})` : b.preference, b.images, fmt(b.loadMs), fmt(b.firstMs), fmt(b.bareMsPerImage), fmt(b.pipelineMsPerImage), ratio(b.pipelineMsPerImage / b.bareMsPerImage)]),
-  ));
+  out.push(
+    table(
+      ['Activations (same photos)', 'images', 'model load ms', 'first batch ms', 'bare predict ms/image', 'pipeline ms/image', 'pipeline ÷ bare'],
+      backends.map((b) =>
+        b.error
+          ? [b.preference, '-', '-', '-', '-', '-', b.error]
+          : [
+              b.preference === 'auto' ? `auto (→ ${b.backend})` : b.preference,
+              b.images,
+              fmt(b.loadMs),
+              fmt(b.firstMs),
+              fmt(b.bareMsPerImage),
+              fmt(b.pipelineMsPerImage),
+              ratio(b.pipelineMsPerImage / b.bareMsPerImage),
+            ],
+      ),
+    ),
+  );
   out.push('');
-  for (const [key, title] of [['pexel', 'pexel-images'], ['sign', plan.signLimit ? `sign-language subset` : 'sign-language-digits']]) {
+  for (const [key, title] of [
+    ['pexel', 'pexel-images'],
+    ['sign', plan.signLimit ? `sign-language subset` : 'sign-language-digits'],
+  ]) {
     const set = endToEnd[key];
     const reps = set.pipeline.runs.length > 1 ? `; pipeline: best of ${set.pipeline.runs.length}, before and after the naive run` : '';
     out.push(table([`End to end: ${title} (${set.pipeline.best.images} photos${reps})`, `pipeline (${set.pipeline.best.backend}, ${set.pipeline.best.thread})`, 'naive', 'ratio'], endToEndRows(set)));

@@ -55,7 +55,10 @@ function subset(paths, perLabel) {
  */
 async function bundleSize() {
   const file = path.join(root, 'dist/ml-classifier.js');
-  const built = await stat(file).then((s) => s.mtimeMs, () => 0);
+  const built = await stat(file).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
   const sources = await readdir(path.join(root, 'src'), { recursive: true, withFileTypes: true });
   const newest = Math.max(...(await Promise.all(sources.filter((e) => e.isFile()).map((e) => stat(path.join(e.parentPath, e.name)).then((s) => s.mtimeMs)))));
   let note = '';
@@ -122,13 +125,20 @@ async function bundleSize() {
 async function watchedRun(page, name, attributes) {
   const session = await page.createCDPSession();
   // The JS heap plus ArrayBuffer backing stores: decoded pixels and the WASM backend's memory live there.
-  const used = (client) => client.send('Runtime.getHeapUsage').then((h) => h.usedSize + h.backingStorageSize, () => 0);
+  const used = (client) =>
+    client.send('Runtime.getHeapUsage').then(
+      (h) => h.usedSize + h.backingStorageSize,
+      () => 0,
+    );
   let peak = 0;
   let running = true;
   const sampling = (async () => {
     while (running) {
       const sizes = await Promise.all([session, ...page.workers().map((w) => w.client)].map(used));
-      peak = Math.max(peak, sizes.reduce((a, b) => a + b, 0));
+      peak = Math.max(
+        peak,
+        sizes.reduce((a, b) => a + b, 0),
+      );
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   })();
@@ -175,7 +185,10 @@ async function main() {
   // A folder pick hands over everything in it, notes included (the pipeline skips them).
   const signPaths = plan.signLimit ? subset(signAll, plan.signLimit / 10) : signAll;
   // Both pages read the same files; read them once here so neither meets them cold on disk.
-  for (const [folder, paths] of [[PEXEL, pexelPaths], [SIGN, signAll]]) {
+  for (const [folder, paths] of [
+    [PEXEL, pexelPaths],
+    [SIGN, signAll],
+  ]) {
     await Promise.all(paths.map((p) => readFile(path.join(sharedDir, folder, p))));
   }
 
@@ -200,7 +213,10 @@ async function main() {
     await step(`warm-up (naive page, ${backend})`, () => call(naive, 'warmUp', backend));
 
     const pipelineDecodes = {};
-    for (const [name, limit] of [['pexel', pexelPaths.length], ['sign', plan.decodeSign]]) {
+    for (const [name, limit] of [
+      ['pexel', pexelPaths.length],
+      ['sign', plan.decodeSign],
+    ]) {
       pipelineDecodes[name] = await step(`decode ${name} (pipeline; the naive decode is timed in its run)`, () => call(pipeline, 'decode', name, limit));
     }
 
@@ -213,7 +229,10 @@ async function main() {
 
     const endToEnd = {};
     const decode = {};
-    for (const [name, reps] of [['pexel', plan.pexelReps], ['sign', 1]]) {
+    for (const [name, reps] of [
+      ['pexel', plan.pexelReps],
+      ['sign', 1],
+    ]) {
       // The pipeline's runs before and after the naive one, so slow spells of a shared machine hit both.
       const pipelineRuns = [];
       pipelineRuns.push(runSummary(await step(`${name} end to end (pipeline)`, () => watchedRun(pipeline, name))));

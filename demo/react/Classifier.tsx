@@ -34,9 +34,7 @@ export function Classifier({ modelUrl }: { modelUrl?: string }) {
       />
       {trained && (
         <p>
-          Validation accuracy:{' '}
-          {trained.validationAccuracy === null ? 'n/a' : `${(trained.validationAccuracy * 100).toFixed(1)}%`} on{' '}
-          {trained.labels.join(', ')}
+          Validation accuracy: {trained.validationAccuracy === null ? 'n/a' : `${(trained.validationAccuracy * 100).toFixed(1)}%`} on {trained.labels.join(', ')}
         </p>
       )}
       <ul>

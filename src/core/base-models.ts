@@ -2,14 +2,7 @@
 // element and its settings panel can list them without loading the engine.
 
 /** Names of the base networks in {@link BASE_MODELS}. */
-export type BaseModelId =
-  | 'mobilenet-v1-0.25'
-  | 'mobilenet-v1-0.75'
-  | 'mobilenet-v2-0.35'
-  | 'mobilenet-v2-0.50'
-  | 'mobilenet-v2-0.75'
-  | 'mobilenet-v2-1.00'
-  | 'mobilenet-v2-0.50-96';
+export type BaseModelId = 'mobilenet-v1-0.25' | 'mobilenet-v1-0.75' | 'mobilenet-v2-0.35' | 'mobilenet-v2-0.50' | 'mobilenet-v2-0.75' | 'mobilenet-v2-1.00' | 'mobilenet-v2-0.50-96';
 
 /**
  * What the head trains on:

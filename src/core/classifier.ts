@@ -161,10 +161,7 @@ export class Classifier {
    * @returns one row of `extractor.activationShape` per image, in order (no tensors).
    * @throws ClassifierError `aborted` (nothing leaked).
    */
-  async activations(
-    images: Iterable<ImageInput> | AsyncIterable<ImageInput>,
-    options: { batchSize?: number; onProgress?: (done: number) => void; signal?: AbortSignal } = {},
-  ): Promise<Activations> {
+  async activations(images: Iterable<ImageInput> | AsyncIterable<ImageInput>, options: { batchSize?: number; onProgress?: (done: number) => void; signal?: AbortSignal } = {}): Promise<Activations> {
     const batchSize = options.batchSize ?? 32;
     const shape = [...this.extractor.activationShape];
     const size = shape.reduce((a, b) => a * b, 1);
@@ -317,9 +314,7 @@ export class Classifier {
     });
     const values = await probabilities.data();
     probabilities.dispose();
-    const scores = labels
-      .map((label, i) => ({ label, probability: values[i] }))
-      .sort((a, b) => b.probability - a.probability);
+    const scores = labels.map((label, i) => ({ label, probability: values[i] })).sort((a, b) => b.probability - a.probability);
     return { label: scores[0].label, confidence: scores[0].probability, scores };
   }
 
@@ -366,14 +361,25 @@ export class Classifier {
     const [base, head, ...rest] = model.layers;
     if (!(base instanceof tf.LayersModel) || !(head instanceof tf.LayersModel) || rest.length > 0) {
       disposeLayersModel(model);
-      throw errors.notAClassifier(model.name, model.layers.map((l) => l.name));
+      throw errors.notAClassifier(
+        model.name,
+        model.layers.map((l) => l.name),
+      );
     }
     const classifier = new Classifier({
       inputSize: preprocessing.size,
       inputRange: preprocessing.inputRange,
       activationShape: (base.outputs[0].shape as number[]).slice(1),
       model: base,
-      base: { id: 'custom', url: model.name, format: 'layers', cutLayer: base.outputNames[0], inputSize: preprocessing.size, inputRange: preprocessing.inputRange, pooling: (base.outputs[0].shape.length === 2 ? 'average' : 'none') },
+      base: {
+        id: 'custom',
+        url: model.name,
+        format: 'layers',
+        cutLayer: base.outputNames[0],
+        inputSize: preprocessing.size,
+        inputRange: preprocessing.inputRange,
+        pooling: base.outputs[0].shape.length === 2 ? 'average' : 'none',
+      },
       activations: (batch) => base.predict(batch) as tf.Tensor,
       dispose: () => disposeLayersModel(base),
     });
@@ -392,11 +398,7 @@ export class Classifier {
 }
 
 /** flatten → dense `hiddenUnits` relu → dense `numClasses` softmax, compiled with Adam. */
-function createHead(
-  inputShape: number[],
-  numClasses: number,
-  { hiddenUnits, learningRate }: { hiddenUnits: number; learningRate: number },
-): tf.Sequential {
+function createHead(inputShape: number[], numClasses: number, { hiddenUnits, learningRate }: { hiddenUnits: number; learningRate: number }): tf.Sequential {
   const head = tf.sequential({
     layers: [
       // Pooled activations are already flat.
@@ -470,8 +472,17 @@ function batches(set: LabeledActivations, numClasses: number, batchSize: number,
           return {
             done: false,
             value: tf.tidy(() => ({
-              xs: stackRows(picked.map((i) => set.activations.rows[i]), set.activations.shape),
-              ys: tf.oneHot(tf.tensor1d(picked.map((i) => set.labelIndices[i]), 'int32'), numClasses),
+              xs: stackRows(
+                picked.map((i) => set.activations.rows[i]),
+                set.activations.shape,
+              ),
+              ys: tf.oneHot(
+                tf.tensor1d(
+                  picked.map((i) => set.labelIndices[i]),
+                  'int32',
+                ),
+                numClasses,
+              ),
             })),
           };
         },

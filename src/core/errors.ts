@@ -138,39 +138,27 @@ export const errors = {
       cause,
       detail: { url, reason: reason(cause) },
     }),
-  savedModelLoadFailed: (where: string, why: string, cause?: unknown) =>
-    new ClassifierError('model-load-failed', `Could not load the saved model from ${where}: ${why}`, { cause }),
+  savedModelLoadFailed: (where: string, why: string, cause?: unknown) => new ClassifierError('model-load-failed', `Could not load the saved model from ${where}: ${why}`, { cause }),
   notAClassifier: (model: string, layers: string[]) =>
     new ClassifierError(
       'model-load-failed',
       `The saved model "${model}" is not a base network followed by a head (its layers are ${layers.join(', ')}); save it with ml-classifier or Teachable Machine.`,
     ),
-  headWithoutBase: (model: string) =>
-    new ClassifierError('model-load-failed', `The saved model "${model}" holds a head only, and its metadata names no base model to load with it.`),
-  unreadableDrop: () =>
-    new ClassifierError('unreadable-drop', 'This browser cannot read dropped folders. Use the "Choose training folder" button instead.'),
+  headWithoutBase: (model: string) => new ClassifierError('model-load-failed', `The saved model "${model}" holds a head only, and its metadata names no base model to load with it.`),
+  unreadableDrop: () => new ClassifierError('unreadable-drop', 'This browser cannot read dropped folders. Use the "Choose training folder" button instead.'),
   workerUnavailable: (why: string) => new ClassifierError('worker-unavailable', `The training worker could not start: ${why.replace(/\.$/, '')}.`),
   backendUnavailable: (backend: string) =>
-    new ClassifierError(
-      'backend-unavailable',
-      `The TensorFlow.js backend "${backend}" is not available in this browser. Use backend="auto" to pick one that works.`,
-    ),
+    new ClassifierError('backend-unavailable', `The TensorFlow.js backend "${backend}" is not available in this browser. Use backend="auto" to pick one that works.`),
   tooFewLabels: (labels: string[]) =>
     new ClassifierError(
       'too-few-labels',
       `Found ${labels.length === 0 ? 'no labels' : `only the label "${labels[0]}"`}; training needs images for at least two labels. Put each label's images in a folder named after the label.`,
     ),
-  noImages: () =>
-    new ClassifierError('no-images', 'None of the files could be used as a training image; see the skipped files for the reasons.'),
-  noLabelFile: () =>
-    new ClassifierError('no-label-file', 'Layout "csv" needs a .csv or .tsv file with file,label rows among the files given.'),
-  notTrained: () =>
-    new ClassifierError('not-trained', 'There is no trained model yet. Train on a folder of labelled images first.'),
+  noImages: () => new ClassifierError('no-images', 'None of the files could be used as a training image; see the skipped files for the reasons.'),
+  noLabelFile: () => new ClassifierError('no-label-file', 'Layout "csv" needs a .csv or .tsv file with file,label rows among the files given.'),
+  notTrained: () => new ClassifierError('not-trained', 'There is no trained model yet. Train on a folder of labelled images first.'),
   busy: (activity: 'training' | 'loading' = 'training') =>
-    new ClassifierError(
-      'busy',
-      `${activity === 'training' ? 'Training is' : 'A saved model is still loading, so that is'} already running. Wait for it to finish, or abort it first.`,
-    ),
+    new ClassifierError('busy', `${activity === 'training' ? 'Training is' : 'A saved model is still loading, so that is'} already running. Wait for it to finish, or abort it first.`),
   aborted: () => new ClassifierError('aborted', 'Training was aborted.'),
   diverged: (epoch: number) =>
     new ClassifierError(
@@ -196,6 +184,5 @@ export const errors = {
   },
   invalidOption: (option: string, value: unknown, expected: string) =>
     new ClassifierError('invalid-option', invalidOptionMessage(`option ${option}`, value, expected), { detail: { option, value, expected } }),
-  invalidImage: (source: string, cause: unknown) =>
-    new ClassifierError('invalid-image', `Could not read the image ${source}: ${reason(cause)}`, { cause }),
+  invalidImage: (source: string, cause: unknown) => new ClassifierError('invalid-image', `Could not read the image ${source}: ${reason(cause)}`, { cause }),
 };

@@ -166,10 +166,7 @@ async function layersExtractor(artifacts: tf.io.ModelArtifacts, { url, spec, sou
     const cut = tf.model({ inputs: full.inputs, outputs: full.getLayer(cutLayer).output as tf.SymbolicTensor });
     model = await foldBatchNorm(cut);
     if (base.pooling !== 'none' && model.outputs[0].shape.length === 4) {
-      const pooling =
-        base.pooling === 'average'
-          ? tf.layers.globalAveragePooling2d({ name: 'activations_average' })
-          : tf.layers.averagePooling2d({ ...GRID, name: 'activations_grid' });
+      const pooling = base.pooling === 'average' ? tf.layers.globalAveragePooling2d({ name: 'activations_average' }) : tf.layers.averagePooling2d({ ...GRID, name: 'activations_grid' });
       model = tf.model({ inputs: model.inputs, outputs: pooling.apply(model.outputs[0]) as tf.SymbolicTensor });
     }
   } catch (cause) {

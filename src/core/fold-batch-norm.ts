@@ -66,11 +66,8 @@ export async function foldBatchNorm(model: tf.LayersModel): Promise<tf.LayersMod
     foldedInto.set(layer.name, conv.name);
     conv.config.use_bias = true;
   }
-  const rename = (ref: NodeRef): NodeRef =>
-    foldedInto.has(ref[0]) ? [foldedInto.get(ref[0])!, 0, 0, ...ref.slice(3)] : ref;
-  json.config.layers = layers
-    .filter((layer) => !foldedInto.has(layer.name))
-    .map((layer) => ({ ...layer, inbound_nodes: layer.inbound_nodes.map((node) => node.map(rename)) }));
+  const rename = (ref: NodeRef): NodeRef => (foldedInto.has(ref[0]) ? [foldedInto.get(ref[0])!, 0, 0, ...ref.slice(3)] : ref);
+  json.config.layers = layers.filter((layer) => !foldedInto.has(layer.name)).map((layer) => ({ ...layer, inbound_nodes: layer.inbound_nodes.map((node) => node.map(rename)) }));
   json.config.output_layers = json.config.output_layers.map(rename);
 
   const folded = await tf.models.modelFromJSON({ modelTopology: json as unknown as tf.io.ModelJSON['modelTopology'] });

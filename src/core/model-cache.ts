@@ -72,9 +72,7 @@ export async function storeCachedModel(key: string, artifacts: tf.io.ModelArtifa
  * the keys removed.
  */
 export async function clearBaseModelCache(modelUrl?: string): Promise<string[]> {
-  const keys = modelUrl
-    ? [baseModelCacheKey(modelUrl)].filter((k): k is string => k !== undefined)
-    : Object.keys(await tf.io.listModels()).filter((k) => k.startsWith(BASE_MODEL_CACHE_PREFIX));
+  const keys = modelUrl ? [baseModelCacheKey(modelUrl)].filter((k): k is string => k !== undefined) : Object.keys(await tf.io.listModels()).filter((k) => k.startsWith(BASE_MODEL_CACHE_PREFIX));
   const removed: string[] = [];
   for (const key of keys) {
     try {

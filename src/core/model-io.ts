@@ -139,9 +139,7 @@ export async function modelFiles(model: tf.LayersModel, metadata: ModelMetadata)
  *   (model.json, a weight file it names), unreadable, no labels, or labels that do not match the
  *   model's outputs.
  */
-export async function loadModelWithMetadata(
-  source: string | readonly File[],
-): Promise<{ model: tf.LayersModel; metadata: ModelMetadata; ignored: string[] }> {
+export async function loadModelWithMetadata(source: string | readonly File[]): Promise<{ model: tf.LayersModel; metadata: ModelMetadata; ignored: string[] }> {
   const where = typeof source === 'string' ? source : source.map((f) => f.name).join(', ');
   const failed = (reason: string, cause?: unknown) => errors.savedModelLoadFailed(where, reason, cause);
   let model: tf.LayersModel;

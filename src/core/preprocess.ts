@@ -47,14 +47,11 @@ export function preprocess(image: ImageInput, preprocessing: Preprocessing = REC
     const y = (v: number) => v / Math.max(height - 1, 1);
     const x = (v: number) => v / Math.max(width - 1, 1);
     const box = [y(top), x(left), y(top + side - 1), x(left + side - 1)];
-    const square = tf.image.cropAndResize(
-      pixels.toFloat().expandDims(0) as tf.Tensor4D,
-      [box],
-      [0],
-      [size, size],
-      'bilinear',
-    );
-    return square.squeeze<tf.Tensor3D>([0]).div(255 / (inputRange[1] - inputRange[0])).add(inputRange[0]);
+    const square = tf.image.cropAndResize(pixels.toFloat().expandDims(0) as tf.Tensor4D, [box], [0], [size, size], 'bilinear');
+    return square
+      .squeeze<tf.Tensor3D>([0])
+      .div(255 / (inputRange[1] - inputRange[0]))
+      .add(inputRange[0]);
   });
 }
 

@@ -10,11 +10,7 @@ const replaced = new Set<string>();
  * Idempotent per kernel name.
  * @returns whether the replacement is in place; false when the wasm kernels are not registered.
  */
-export function replaceWasmKernel(
-  name: string,
-  uses: string[],
-  wrap: (original: tf.KernelFunc, ...used: tf.KernelFunc[]) => tf.KernelFunc,
-): boolean {
+export function replaceWasmKernel(name: string, uses: string[], wrap: (original: tf.KernelFunc, ...used: tf.KernelFunc[]) => tf.KernelFunc): boolean {
   if (replaced.has(name)) return true;
   const original = tf.getKernel(name, 'wasm');
   const used = uses.map((u) => tf.getKernel(u, 'wasm'));

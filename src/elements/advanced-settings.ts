@@ -31,28 +31,36 @@ export function renderAdvanced(s: AdvancedSettings, t: Strings, f: Formats) {
   return html`<details part="advanced" class="advanced">
     <summary>${t.advanced}</summary>
     <div class="settings">
-      <label>${t.baseModel}
+      <label
+        >${t.baseModel}
         <select name="base-model" ?disabled=${s.busy} @change=${(e: Event) => s.onBaseModel((e.target as HTMLSelectElement).value as BaseModelId)}>
           ${other === undefined ? nothing : html`<option value="" disabled .selected=${live(true)}>${other}</option>`}
           ${Object.values(BASE_MODELS).map(
-            (spec) => html`<option value=${spec.id} .selected=${live(spec.id === shown)}>${t.baseModelOption(
-              shortName(spec),
-              f.decimal(spec.downloadBytes / 1e6, 1),
-              speedHint(spec.relativeCost, t, f),
-              spec.id === DEFAULT_BASE_MODEL,
-            )}</option>`,
+            (spec) =>
+              html`<option value=${spec.id} .selected=${live(spec.id === shown)}>
+                ${t.baseModelOption(shortName(spec), f.decimal(spec.downloadBytes / 1e6, 1), speedHint(spec.relativeCost, t, f), spec.id === DEFAULT_BASE_MODEL)}
+              </option>`,
           )}
         </select>
       </label>
-      <label>${t.epochsSetting}
-        <input type="number" name="epochs" min="1" step="1" .value=${live(s.epochs === undefined ? '' : String(s.epochs))} ?disabled=${s.busy}
+      <label
+        >${t.epochsSetting}
+        <input
+          type="number"
+          name="epochs"
+          min="1"
+          step="1"
+          .value=${live(s.epochs === undefined ? '' : String(s.epochs))}
+          ?disabled=${s.busy}
           placeholder=${`${DEFAULT_TRAIN_OPTIONS.epochs} / ${POOLED_TRAIN_DEFAULTS.epochs}`}
           @change=${(e: Event) => {
             const value = (e.target as HTMLInputElement).valueAsNumber;
             s.onEpochs(Number.isNaN(value) ? undefined : value);
-          }} />
+          }}
+        />
       </label>
-      <label>${t.augment}
+      <label
+        >${t.augment}
         <select name="augment" ?disabled=${s.busy} @change=${(e: Event) => s.onAugment(Number((e.target as HTMLSelectElement).value))}>
           ${augments.map((n) => html`<option value=${String(n)} .selected=${live(n === augment)}>${n === 0 ? t.augmentOff : t.augmentCopies(f.count(n))}</option>`)}
         </select>

@@ -33,29 +33,32 @@ export function renderClassifyPanel(c: ClassifyPanel, t: Strings, f: Formats) {
     <div part="dropzone" class=${c.dragging ? 'dragging' : ''} @dragover=${c.onDragOver} @dragleave=${c.onDragLeave} @drop=${c.onDrop}>
       <p>${t.dropClassify}</p>
       <button part="button" type="button" @click=${c.onChooseImages}>${t.chooseImages}</button>
-      ${c.webcam
-        ? c.stream
-          ? html`<button part="button" type="button" @click=${c.onStopCamera}>${t.stopCamera}</button>`
-          : html`<button part="button" type="button" @click=${c.onStartCamera}>${t.startCamera}</button>`
-        : nothing}
+      ${
+        c.webcam
+          ? c.stream
+            ? html`<button part="button" type="button" @click=${c.onStopCamera}>${t.stopCamera}</button>`
+            : html`<button part="button" type="button" @click=${c.onStartCamera}>${t.startCamera}</button>`
+          : nothing
+      }
       <input type="file" name="classify" accept="image/*" multiple hidden @change=${c.onImagesChosen} />
     </div>
-    ${c.stream
-      ? html`<figure class="webcam">
-          <video part="webcam" muted playsinline aria-label=${t.camera}></video>
-          <figcaption>${c.live ? renderScores(c.live, f) : html`<span class="muted">${t.startingCamera}</span>`}</figcaption>
-        </figure>`
-      : nothing}
+    ${
+      c.stream
+        ? html`<figure class="webcam">
+            <video part="webcam" muted playsinline aria-label=${t.camera}></video>
+            <figcaption>${c.live ? renderScores(c.live, f) : html`<span class="muted">${t.startingCamera}</span>`}</figcaption>
+          </figure>`
+        : nothing
+    }
     <ul part="predictions">
-      ${c.predictions.map((p) => html`<li>
-        ${p.thumbnail ? html`<img src=${p.thumbnail} alt=${p.source} />` : nothing}
-        <div><code>${p.source}</code></div>
-        ${p.prediction
-          ? renderScores(p.prediction, f)
-          : p.error
-            ? html`<div class="error">${t.error(p.error.code, p.error.message)}</div>`
-            : html`<div class="muted">${t.classifying}</div>`}
-      </li>`)}
+      ${c.predictions.map(
+        (p) =>
+          html`<li>
+            ${p.thumbnail ? html`<img src=${p.thumbnail} alt=${p.source} />` : nothing}
+            <div><code>${p.source}</code></div>
+            ${p.prediction ? renderScores(p.prediction, f) : p.error ? html`<div class="error">${t.error(p.error.code, p.error.message)}</div>` : html`<div class="muted">${t.classifying}</div>`}
+          </li>`,
+      )}
     </ul>
   </section>`;
 }
@@ -64,9 +67,12 @@ export function renderClassifyPanel(c: ClassifyPanel, t: Strings, f: Formats) {
 function renderScores(p: PredictedDetail, f: Formats) {
   return html`<ol class="scores">
     ${p.scores.slice(0, TOP_LABELS).map(
-      (s) => html`<li><span class="label">${s.label}</span>
-        <meter min="0" max="1" .value=${s.probability} aria-label=${s.label}></meter>
-        <span class="number">${f.percent(s.probability)}</span></li>`,
+      (s) =>
+        html`<li>
+          <span class="label">${s.label}</span>
+          <meter min="0" max="1" .value=${s.probability} aria-label=${s.label}></meter>
+          <span class="number">${f.percent(s.probability)}</span>
+        </li>`,
     )}
   </ol>`;
 }

@@ -55,7 +55,9 @@ export const styles = css`
     border-radius: var(--_radius);
     padding: 1rem;
     text-align: center;
-    transition: border-color 0.15s, background-color 0.15s;
+    transition:
+      border-color 0.15s,
+      background-color 0.15s;
   }
   [part~='dropzone'].dragging {
     border-color: var(--_accent);

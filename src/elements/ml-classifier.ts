@@ -28,19 +28,15 @@ const inputRangeConverter = {
     if (value === null) return undefined;
     const parts = value.split(',').map((p) => p.trim());
     const numbers = parts.map(Number);
-    return parts.length === 2 && parts.every((p) => p !== '') && numbers.every(Number.isFinite)
-      ? [numbers[0], numbers[1]]
-      : (value as unknown as InputRange);
+    return parts.length === 2 && parts.every((p) => p !== '') && numbers.every(Number.isFinite) ? [numbers[0], numbers[1]] : (value as unknown as InputRange);
   },
   toAttribute(value: InputRange | undefined): string | undefined {
     return Array.isArray(value) ? value.join(',') : (value as string | undefined);
   },
 };
 
-
 /** The {@link Strings} key naming each phase. */
 const PHASE_TEXT = { 'loading-model': 'loadingModel', reading: 'reading', training: 'training' } as const satisfies Record<Phase, keyof Strings>;
-
 
 /**
  * `<ml-classifier>`: drop a folder of labelled images on it, and it trains an image classifier in
@@ -370,10 +366,13 @@ export class MlClassifier extends LitElement {
     const { training, t, f } = this;
     const busy = training.busy;
     return html`
-      <div part="dropzone" class=${this.dragging === 'training' ? 'dragging' : ''}
+      <div
+        part="dropzone"
+        class=${this.dragging === 'training' ? 'dragging' : ''}
         @dragover=${(e: DragEvent) => this.handleDragOver(e, 'training')}
         @dragleave=${this.handleDragLeave}
-        @drop=${this.handleTrainingDrop}>
+        @drop=${this.handleTrainingDrop}
+      >
         <slot name="empty-state"><p>${t.dropTraining}</p></slot>
         <slot name="actions">
           <button part="button" type="button" ?disabled=${busy} @click=${() => this.folderInput.click()}>${t.chooseFolder}</button>
@@ -412,27 +411,29 @@ export class MlClassifier extends LitElement {
         t,
         f,
       )}
-      ${this.canClassify
-        ? renderClassifyPanel(
-            {
-              dragging: this.dragging === 'classify',
-              webcam: this.webcam,
-              stream: this.camera.stream,
-              live: this.camera.live,
-              predictions: training.predictions,
-              onDragOver: (e) => this.handleDragOver(e, 'classify'),
-              onDragLeave: this.handleDragLeave,
-              onDrop: this.handleClassifyDrop,
-              onChooseImages: () => this.imageInput.click(),
-              onImagesChosen: this.handleImagesChosen,
-              onStartCamera: () => void this.startWebcam().catch(alreadyReported),
-              onStopCamera: () => this.stopWebcam(),
-            },
-            t,
-            f,
-          )
-        : // Shown while a model is usable, including during and after a failed retrain.
-          nothing}
+      ${
+        this.canClassify
+          ? renderClassifyPanel(
+              {
+                dragging: this.dragging === 'classify',
+                webcam: this.webcam,
+                stream: this.camera.stream,
+                live: this.camera.live,
+                predictions: training.predictions,
+                onDragOver: (e) => this.handleDragOver(e, 'classify'),
+                onDragLeave: this.handleDragLeave,
+                onDrop: this.handleClassifyDrop,
+                onChooseImages: () => this.imageInput.click(),
+                onImagesChosen: this.handleImagesChosen,
+                onStartCamera: () => void this.startWebcam().catch(alreadyReported),
+                onStopCamera: () => this.stopWebcam(),
+              },
+              t,
+              f,
+            )
+          : // Shown while a model is usable, including during and after a failed retrain.
+            nothing
+      }
       <p part="error" role="alert" class="error">${training.error ? t.error(training.error.code, training.error.message) : ''}</p>
       <div class="visually-hidden" role="status" aria-live="polite">${this.announcementText(training.announcement)}</div>
     `;
@@ -443,8 +444,7 @@ export class MlClassifier extends LitElement {
     if (!p || !this.training.busy) return nothing;
     const { t, f } = this;
     const phase = t[PHASE_TEXT[p.phase]];
-    const unit =
-      p.phase === 'training' ? t.epochsDone(f.count(p.done), f.count(p.total)) : p.phase === 'reading' ? t.imagesDone(f.count(p.done), f.count(p.total)) : '';
+    const unit = p.phase === 'training' ? t.epochsDone(f.count(p.done), f.count(p.total)) : p.phase === 'reading' ? t.imagesDone(f.count(p.done), f.count(p.total)) : '';
     const figures = p.loss === undefined ? '' : ` · ${t.lastEpoch(f.decimal(p.loss, 3), f.percent(p.accuracy!))}`;
     const history = this.training.history;
     return html`<div part="progress">

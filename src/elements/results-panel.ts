@@ -30,30 +30,51 @@ export function renderResults(r: Results, t: Strings, f: Formats) {
   if (!data) return nothing;
   const result = r.result;
   const total = (split: 'train' | 'validation') => Object.values(data.counts).reduce((n, c) => n + c[split], 0);
-  const headline = (text: (a: string, c: string, n: string) => string, accuracy: number, n: number) =>
-    text(f.percent(accuracy), f.count(Math.round(accuracy * n)), f.count(n));
+  const headline = (text: (a: string, c: string, n: string) => string, accuracy: number, n: number) => text(f.percent(accuracy), f.count(Math.round(accuracy * n)), f.count(n));
   return html`<section part="results" aria-label=${t.resultsLabel}>
-    ${result
-      ? html`<p><strong>${headline(t.trainingAccuracy, result.accuracy, total('train'))}</strong> ·
-          <strong>${result.validationAccuracy === null ? t.noValidation : headline(t.validationAccuracy, result.validationAccuracy, total('validation'))}</strong></p>
-          <p class="muted">${t.backendAndTime(result.backend, f.decimal(result.durationMs / 1000, 1))}
-            <button part="button" type="button" @click=${r.onSave}>${t.saveModel}</button></p>
-          ${renderTrainingChart(result.history, result.history.loss.length, t, f)}
-          ${renderConfusionMatrix(result.labels, result.confusionMatrix, r.selectedCell, r.onSelectCell, t, f)}
-          ${renderCellImages(r, result, t, f)}`
-      : nothing}
+    ${
+      result
+        ? html`<p>
+              <strong>${headline(t.trainingAccuracy, result.accuracy, total('train'))}</strong> ·
+              <strong>${result.validationAccuracy === null ? t.noValidation : headline(t.validationAccuracy, result.validationAccuracy, total('validation'))}</strong>
+            </p>
+            <p class="muted">${t.backendAndTime(result.backend, f.decimal(result.durationMs / 1000, 1))} <button part="button" type="button" @click=${r.onSave}>${t.saveModel}</button></p>
+            ${renderTrainingChart(result.history, result.history.loss.length, t, f)} ${renderConfusionMatrix(result.labels, result.confusionMatrix, r.selectedCell, r.onSelectCell, t, f)}
+            ${renderCellImages(r, result, t, f)}`
+        : nothing
+    }
     <table>
-      <caption class="visually-hidden">${t.imagesPerLabel}</caption>
-      <thead><tr><th scope="col">${t.label}</th><th scope="col">${t.trainingImages}</th><th scope="col">${t.validationImages}</th></tr></thead>
+      <caption class="visually-hidden">
+        ${t.imagesPerLabel}
+      </caption>
+      <thead>
+        <tr>
+          <th scope="col">${t.label}</th>
+          <th scope="col">${t.trainingImages}</th>
+          <th scope="col">${t.validationImages}</th>
+        </tr>
+      </thead>
       <tbody>
-        ${data.labels.map((label) => html`<tr><th scope="row">${label}</th>
-          <td class="number">${f.count(data.counts[label]?.train ?? 0)}</td><td class="number">${f.count(data.counts[label]?.validation ?? 0)}</td></tr>`)}
+        ${data.labels.map(
+          (label) =>
+            html`<tr>
+              <th scope="row">${label}</th>
+              <td class="number">${f.count(data.counts[label]?.train ?? 0)}</td>
+              <td class="number">${f.count(data.counts[label]?.validation ?? 0)}</td>
+            </tr>`,
+        )}
       </tbody>
     </table>
-    ${data.skipped.length
-      ? html`<details><summary>${t.skipped(f.count(data.skipped.length))}</summary>
-          <ul>${data.skipped.map((s) => html`<li><code>${s.path}</code>: ${s.reason}</li>`)}</ul></details>`
-      : nothing}
+    ${
+      data.skipped.length
+        ? html`<details>
+            <summary>${t.skipped(f.count(data.skipped.length))}</summary>
+            <ul>
+              ${data.skipped.map((s) => html`<li><code>${s.path}</code>: ${s.reason}</li>`)}
+            </ul>
+          </details>`
+        : nothing
+    }
   </section>`;
 }
 
@@ -63,6 +84,8 @@ function renderCellImages(r: Results, result: TrainedDetail, t: Strings, f: Form
   if (!cell) return nothing;
   return html`<figure class="cell-images">
     <figcaption>${t.cell(f.count(r.cellImages.length), result.labels[cell.actual], result.labels[cell.predicted])}</figcaption>
-    <ul>${r.cellImages.map((image) => html`<li><img src=${image.url} alt=${image.path} title=${image.path} /></li>`)}</ul>
+    <ul>
+      ${r.cellImages.map((image) => html`<li><img src=${image.url} alt=${image.path} title=${image.path} /></li>`)}
+    </ul>
   </figure>`;
 }

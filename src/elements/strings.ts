@@ -98,8 +98,7 @@ export interface Strings {
 
 /** The English texts. */
 export const DEFAULT_STRINGS: Strings = {
-  dropTraining:
-    'Drop a folder of labelled images here: one folder per label (optionally inside train and validation folders), images named label-1.jpg, or images with a CSV of file,label.',
+  dropTraining: 'Drop a folder of labelled images here: one folder per label (optionally inside train and validation folders), images named label-1.jpg, or images with a CSV of file,label.',
   chooseFolder: 'Choose training folder',
   chooseFiles: 'Choose training files',
   openModel: 'Open saved model',
@@ -131,8 +130,7 @@ export const DEFAULT_STRINGS: Strings = {
   imagesDone: (done, total) => `${done} of ${total} images`,
   epochsDone: (done, total) => `epoch ${done} of ${total}`,
   lastEpoch: (loss, accuracy) => `loss ${loss} · accuracy ${accuracy}`,
-  trainedAnnouncement: (accuracy, validation) =>
-    `Training finished: training accuracy ${accuracy}${validation === null ? '' : `, validation accuracy ${validation}`}.`,
+  trainedAnnouncement: (accuracy, validation) => `Training finished: training accuracy ${accuracy}${validation === null ? '' : `, validation accuracy ${validation}`}.`,
   trainingAccuracy: (accuracy, correct, total) => `Training accuracy ${accuracy} (${correct} of ${total})`,
   validationAccuracy: (accuracy, correct, total) => `validation accuracy ${accuracy} (${correct} of ${total})`,
   noValidation: 'no validation images',
@@ -160,8 +158,7 @@ export const DEFAULT_STRINGS: Strings = {
   perLabelCaption: 'Validation accuracy per label',
   correct: 'Correct',
   images: 'Images',
-  matrixCaption:
-    'Confusion matrix on the validation images: rows are the true labels, columns the predicted ones. Select a number to see those images.',
+  matrixCaption: 'Confusion matrix on the validation images: rows are the true labels, columns the predicted ones. Select a number to see those images.',
   cell: (count, actual, predicted) => `${count} image(s) of “${actual}” predicted as “${predicted}”`,
   error: (_code, message) => message,
 };

@@ -41,18 +41,31 @@ export function renderTrainingChart(history: TrainingHistory, epochs: number, t:
       <table>
         <thead>
           <tr>
-            <th scope="col">${t.epoch}</th><th scope="col">${t.loss}</th><th scope="col">${t.accuracy}</th>
-            ${history.validationLoss ? html`<th scope="col">${t.validationLoss}</th><th scope="col">${t.validationAccuracyHeader}</th>` : nothing}
+            <th scope="col">${t.epoch}</th>
+            <th scope="col">${t.loss}</th>
+            <th scope="col">${t.accuracy}</th>
+            ${
+              history.validationLoss
+                ? html`<th scope="col">${t.validationLoss}</th>
+                    <th scope="col">${t.validationAccuracyHeader}</th>`
+                : nothing
+            }
           </tr>
         </thead>
         <tbody>
           ${history.loss.map(
-            (l, i) => html`<tr>
-              <th scope="row">${f.count(i + 1)}</th><td class="number">${lossText(l)}</td><td class="number">${f.percent(history.accuracy[i])}</td>
-              ${history.validationLoss
-                ? html`<td class="number">${lossText(history.validationLoss[i])}</td><td class="number">${f.percent(history.validationAccuracy![i])}</td>`
-                : nothing}
-            </tr>`,
+            (l, i) =>
+              html`<tr>
+                <th scope="row">${f.count(i + 1)}</th>
+                <td class="number">${lossText(l)}</td>
+                <td class="number">${f.percent(history.accuracy[i])}</td>
+                ${
+                  history.validationLoss
+                    ? html`<td class="number">${lossText(history.validationLoss[i])}</td>
+                        <td class="number">${f.percent(history.validationAccuracy![i])}</td>`
+                    : nothing
+                }
+              </tr>`,
           )}
         </tbody>
       </table>

@@ -106,8 +106,7 @@ export class Pipeline implements PipelineApi {
       report({ phase: 'training', done: 0, total: epochs });
       const result = await classifier.train(labels, train, validation.labelIndices.length ? validation : null, resolved, {
         signal,
-        onEpochEnd: ({ epoch, loss, accuracy, validationLoss, validationAccuracy }) =>
-          report({ phase: 'training', done: epoch, total: epochs, loss, accuracy, validationLoss, validationAccuracy }),
+        onEpochEnd: ({ epoch, loss, accuracy, validationLoss, validationAccuracy }) => report({ phase: 'training', done: epoch, total: epochs, loss, accuracy, validationLoss, validationAccuracy }),
       });
       phaseMs.training = performance.now() - t;
       if (fresh) this.use(fresh.classifier, fresh.loaded, options);
@@ -120,7 +119,10 @@ export class Pipeline implements PipelineApi {
         validationAccuracy: result.validationAccuracy,
         confusionMatrix: confusionMatrix(labels.length, validation.labelIndices, predicted),
         validation: validation.rows.map((row, i) => ({ path: used[row].path, label: used[row].label, predicted: labels[predicted[i]] })),
-        counts: countLabels(labels, images.filter((e) => index.has(e.label))),
+        counts: countLabels(
+          labels,
+          images.filter((e) => index.has(e.label)),
+        ),
         history: result.history,
         backend: this.loaded!.backend,
         baseModel: classifier.extractor.base,
@@ -128,7 +130,6 @@ export class Pipeline implements PipelineApi {
         phaseMs,
         skipped: dataset.skipped,
       };
-
     } catch (error) {
       fresh?.classifier.dispose();
       if (this.lost) throw errors.contextLost(await this.recover(options));
@@ -232,10 +233,7 @@ export class Pipeline implements PipelineApi {
    * The classifier for these options: the current one when it has the same base model and
    * backend, else a new one (`isNew`), which the caller puts in use once it has trained.
    */
-  private async loadBase(
-    options: TrainerOptions,
-    signal: AbortSignal,
-  ): Promise<{ classifier: Classifier; isNew: boolean; loaded: NonNullable<Pipeline['loaded']> }> {
+  private async loadBase(options: TrainerOptions, signal: AbortSignal): Promise<{ classifier: Classifier; isNew: boolean; loaded: NonNullable<Pipeline['loaded']> }> {
     const source = baseSource(options);
     const backend = await selectBackend(options.backend ?? 'auto', options.wasmPath);
     this.watch();
@@ -281,7 +279,12 @@ function checkOptions(options: TrainerOptions): void {
     ['seed', options.seed, unset(options.seed) || Number.isFinite(options.seed), 'a number'],
     ['baseModel', options.baseModel, !options.baseModel || isBaseModelId(options.baseModel), `one of ${Object.keys(BASE_MODELS).join(', ')}, or unset`],
     ['pooling', options.pooling, !options.pooling || POOLINGS.includes(options.pooling), `${POOLINGS.map((p) => `"${p}"`).join(', ')}, or unset`],
-    ['augment', options.augment, unset(options.augment) || (Number.isInteger(options.augment) && options.augment! >= 0 && options.augment! <= MAX_AUGMENT), `a whole number from 0 (off) to ${MAX_AUGMENT}`],
+    [
+      'augment',
+      options.augment,
+      unset(options.augment) || (Number.isInteger(options.augment) && options.augment! >= 0 && options.augment! <= MAX_AUGMENT),
+      `a whole number from 0 (off) to ${MAX_AUGMENT}`,
+    ],
     ['inputRange', options.inputRange, unset(options.inputRange as undefined) || validRange(options.inputRange), 'two numbers, min and max, such as "-1,1" or "0,1"'],
   ];
   for (const [name, value, ok, expected] of checks) if (!ok) throw errors.invalidOption(name, value, expected);
@@ -355,13 +358,7 @@ async function tensorPixels(input: tf.Tensor): Promise<ImageData> {
  * to decode are added to `dataset.skipped`; the others to `used`, once per image yielded (an
  * augmented copy repeats its example), in yield order.
  */
-async function* decodeAll(
-  dataset: Dataset,
-  used: Example[],
-  signal: AbortSignal,
-  size: number,
-  augment?: { copies: number; random: AugmentRandom },
-): AsyncGenerator<Pixels> {
+async function* decodeAll(dataset: Dataset, used: Example[], signal: AbortSignal, size: number, augment?: { copies: number; random: AugmentRandom }): AsyncGenerator<Pixels> {
   const pending: { example: Example; result: Promise<ImageData | { failure: unknown }> }[] = [];
   let next = 0;
   const startNext = () => {

@@ -109,9 +109,7 @@ export async function organizeFiles(files: FileWithPath[], options: OrganizeOpti
   const paths = files.map((f) => f.path.split('/').filter(Boolean));
   // Drop the picked folder's own name when every file is inside it (it may itself be hidden).
   const root = paths.length > 0 && paths.every((p) => p.length > 1 && p[0] === paths[0][0]) ? 1 : 0;
-  const entries: Entry[] = files
-    .map((f, i) => ({ ...f, parts: paths[i].slice(root) }))
-    .filter((e) => !isHiddenOrSystem(e.parts.join('/')));
+  const entries: Entry[] = files.map((f, i) => ({ ...f, parts: paths[i].slice(root) })).filter((e) => !isHiddenOrSystem(e.parts.join('/')));
   const labelFiles = entries.filter((e) => LABEL_FILE.test(e.path));
   const images = entries.filter((e) => {
     if (LABEL_FILE.test(e.path)) return false;
@@ -275,8 +273,6 @@ export function countLabels(labels: string[], examples: Example[]): LabelCounts 
   for (const e of examples) counts[e.label][e.split]++;
   return counts;
 }
-
-
 
 /**
  * Moves `round(share * n)` of each label's examples (sorted by path, then shuffled with `seed`)

@@ -36,9 +36,7 @@ export function decodeImage(source: ImageBitmapSource, size = DEFAULT_DECODE_SIZ
 async function decode(source: ImageBitmapSource, size: number): Promise<ImageData> {
   // By content, not name or type: downloaded sets often hold PNGs named .jpg.
   const header = source instanceof Blob ? new DataView(await source.slice(0, 256 * 1024).arrayBuffer()) : undefined;
-  const image = source instanceof Blob && header && isJpeg(header)
-    ? await decodeJpeg(source, header, size)
-    : await createImageBitmap(source, { imageOrientation: 'from-image' });
+  const image = source instanceof Blob && header && isJpeg(header) ? await decodeJpeg(source, header, size) : await createImageBitmap(source, { imageOrientation: 'from-image' });
   try {
     const [width, height] = image instanceof ImageBitmap ? [image.width, image.height] : [image.displayWidth, image.displayHeight];
     const side = Math.min(width, height);
@@ -106,7 +104,10 @@ function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
 /** The browser's decode failure, in words a user understands. */
 export function decodeFailureReason(error: unknown): string {
   const message = messageOf(error);
-  if (/could not be decoded|InvalidStateError|EncodingError|Failed to decode|NotSupportedError/i.test(message) || (error instanceof DOMException && ['EncodingError', 'InvalidStateError', 'NotSupportedError'].includes(error.name))) {
+  if (
+    /could not be decoded|InvalidStateError|EncodingError|Failed to decode|NotSupportedError/i.test(message) ||
+    (error instanceof DOMException && ['EncodingError', 'InvalidStateError', 'NotSupportedError'].includes(error.name))
+  ) {
     return `the browser could not decode it (unsupported format or damaged file: ${message})`;
   }
   return message;

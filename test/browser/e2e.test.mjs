@@ -16,11 +16,16 @@ const DATASETS = path.join(sharedDir, 'datasets/dataset-tutorial-for-image-class
 const PEXELS = path.join(DATASETS, 'pexel-images');
 const COLORS = path.join(DATASETS, 'colors');
 /** Label folders of a data set's `training/` folder, as listed on disk: the labels training should find. */
-const labelsOf = (dataset) => readdirSync(path.join(dataset, 'training')).filter((name) => !name.startsWith('.')).sort();
+const labelsOf = (dataset) =>
+  readdirSync(path.join(dataset, 'training'))
+    .filter((name) => !name.startsWith('.'))
+    .sort();
 /** A validation photo to classify after training: the first of the first label, as listed on disk. */
 const PHOTO = (() => {
   const label = labelsOf(PEXELS)[0];
-  const file = readdirSync(path.join(PEXELS, 'validation', label)).filter((name) => /\.(jpe?g|png)$/i.test(name)).sort()[0];
+  const file = readdirSync(path.join(PEXELS, 'validation', label))
+    .filter((name) => /\.(jpe?g|png)$/i.test(name))
+    .sort()[0];
   return { file: path.join(PEXELS, 'validation', label, file), label };
 })();
 const MODEL_FILES = '/shared/models/';
@@ -121,9 +126,7 @@ async function visit({ block } = {}) {
   // element's events, captured at the document.
   await page.evaluateOnNewDocument(() => {
     const log = (window.__e2e = { violations: [], predicted: [], failed: [] });
-    document.addEventListener('securitypolicyviolation', (e) =>
-      log.violations.push(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`),
-    );
+    document.addEventListener('securitypolicyviolation', (e) => log.violations.push(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`));
     document.addEventListener('predicted', (e) => log.predicted.push({ source: e.detail.source, label: e.detail.label, confidence: e.detail.confidence }), true);
     document.addEventListener('failed', (e) => log.failed.push(`${e.detail.code}: ${e.detail.message}`), true);
   });
@@ -203,8 +206,15 @@ test('first visit: trains on the pexel folder, classifies a photo, all requests 
 
   const { violations } = await log();
   assert.deepEqual(violations, [], `CSP violations (console: ${messages.filter((m) => m.includes('Content Security Policy')).join(' | ')})`);
-  assert.deepEqual(requests.filter((url) => !isOwn(url)), [], 'requests to other origins');
-  assert.ok(requests.some((url) => url === `${origin}${MODEL_URL}`), 'the model came from the network');
+  assert.deepEqual(
+    requests.filter((url) => !isOwn(url)),
+    [],
+    'requests to other origins',
+  );
+  assert.ok(
+    requests.some((url) => url === `${origin}${MODEL_URL}`),
+    'the model came from the network',
+  );
   assert.ok(requests.some((url) => url.endsWith('.wasm')) || result.backend !== 'wasm', 'wasm files requested');
   // Each backend is a chunk of its own: only the one that runs is downloaded.
   const backendChunks = requests.map((url) => /ml-classifier-tfjs-backend-(\w+)-/.exec(url)?.[1]).filter(Boolean);
@@ -231,13 +241,30 @@ test('second visit with the model files unreachable: the base model comes from I
   assert.deepEqual(result.labels, labelsOf(COLORS));
   assert.equal(result.thread, 'worker');
   assert.deepEqual(blocked, [], 'no model file was even requested');
-  assert.deepEqual(requests.filter((url) => new URL(url).pathname.startsWith(MODEL_FILES)), [], 'nor taken from the HTTP cache');
+  assert.deepEqual(
+    requests.filter((url) => new URL(url).pathname.startsWith(MODEL_FILES)),
+    [],
+    'nor taken from the HTTP cache',
+  );
   // And the block works: the page itself cannot reach the model.
-  assert.equal(await page.evaluate((url) => fetch(url, { cache: 'no-store' }).then(() => 'fetched', () => 'failed'), MODEL_URL), 'failed');
+  assert.equal(
+    await page.evaluate(
+      (url) =>
+        fetch(url, { cache: 'no-store' }).then(
+          () => 'fetched',
+          () => 'failed',
+        ),
+      MODEL_URL,
+    ),
+    'failed',
+  );
   // The browser retries a GET whose connection drops: the same URL, several times.
   assert.deepEqual([...new Set(blocked)], [`${origin}${MODEL_URL}`]);
   assert.deepEqual(events.violations, []);
-  assert.deepEqual(requests.filter((url) => !isOwn(url)), []);
+  assert.deepEqual(
+    requests.filter((url) => !isOwn(url)),
+    [],
+  );
   console.log(`second visit: ${requests.length} requests, none for the model; ${((Date.now() - start) / 1000).toFixed(1)} s`);
   await page.close();
 });

@@ -30,9 +30,15 @@ async function headEpochMs(): Promise<number> {
   const labelIndices = Array.from({ length: 200 }, (_, i) => i % 3);
   const classifier = headOnly();
   const ends: number[] = [];
-  await classifier.train(['a', 'b', 'c'], { activations, labelIndices }, null, { epochs: 4 }, {
-    onEpochEnd: () => ends.push(performance.now()),
-  });
+  await classifier.train(
+    ['a', 'b', 'c'],
+    { activations, labelIndices },
+    null,
+    { epochs: 4 },
+    {
+      onEpochEnd: () => ends.push(performance.now()),
+    },
+  );
   classifier.dispose();
   const epochs = ends.slice(1).map((end, i) => end - ends[i]);
   return epochs.sort((x, y) => x - y)[1];
@@ -78,7 +84,15 @@ describe('core: wasm BatchMatMul with transpose flags', function () {
   it('gives the plain product for all four flag combinations, 2-D, batched 3-D and broadcast batches', async () => {
     await selectBackend('wasm');
     // [batch dims of a, batch dims of b]; m x k times k x n.
-    const batches: [number[], number[]][] = [[[], []], [[4], [4]], [[1], [3]], [[2, 3], [2, 3]]];
+    const batches: [number[], number[]][] = [
+      [[], []],
+      [[4], [4]],
+      [[1], [3]],
+      [
+        [2, 3],
+        [2, 3],
+      ],
+    ];
     const [m, k, n] = [5, 300, 7];
     for (const [batchA, batchB] of batches) {
       for (const transposeA of [false, true]) {
@@ -109,7 +123,11 @@ describe('core: wasm BatchMatMul with transpose flags', function () {
     const a = tf.randomNormal([3, 40, 40]);
     const b = tf.randomNormal([3, 40, 40]);
     const [tensors, buffers] = [tensorCount(), dataIds()];
-    for (const [transposeA, transposeB] of [[true, false], [false, true], [true, true]]) {
+    for (const [transposeA, transposeB] of [
+      [true, false],
+      [false, true],
+      [true, true],
+    ]) {
       tf.matMul(a, b, transposeA, transposeB).dispose();
     }
     // Gradients take the flagged paths too.
@@ -138,7 +156,14 @@ describe('core: wasm Minimum against a single number (ReLU6)', function () {
       }
       // Element-wise and int32 operands keep the original kernel.
       const y = tf.randomNormal([4, 9, 9, 8]);
-      expect(tf.minimum(x, y).sub(tf.where(x.less(y), x, y)).abs().max().dataSync()[0]).to.equal(0);
+      expect(
+        tf
+          .minimum(x, y)
+          .sub(tf.where(x.less(y), x, y))
+          .abs()
+          .max()
+          .dataSync()[0],
+      ).to.equal(0);
       expect([...tf.minimum(tf.tensor1d([1, 7, 9], 'int32'), 6).dataSync()]).to.deep.equal([1, 6, 6]);
     });
     expect(tensorCount()).to.equal(start);

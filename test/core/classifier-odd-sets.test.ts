@@ -59,7 +59,12 @@ describe('core: Classifier.train on small and odd sets (head only)', () => {
     const epochs: EpochLogs[] = [];
     const result = await classifier.train(['a', 'b'], train, validation, { epochs: 4 }, { onEpochEnd: (e) => epochs.push(e) });
     const { history } = result;
-    expect(epochs.map((e) => [e.epoch, e.epochs])).to.deep.equal([[1, 4], [2, 4], [3, 4], [4, 4]]);
+    expect(epochs.map((e) => [e.epoch, e.epochs])).to.deep.equal([
+      [1, 4],
+      [2, 4],
+      [3, 4],
+      [4, 4],
+    ]);
     expect(epochs.map((e) => e.loss)).to.deep.equal(history.loss);
     expect(epochs.map((e) => e.accuracy)).to.deep.equal(history.accuracy);
     expect(epochs.map((e) => e.validationLoss)).to.deep.equal(history.validationLoss);
@@ -67,7 +72,15 @@ describe('core: Classifier.train on small and odd sets (head only)', () => {
     for (const values of Object.values(history)) for (const v of values as number[]) expect(Number.isFinite(v)).to.equal(true);
     expect(history.validationAccuracy!.at(-1)).to.be.closeTo(result.validationAccuracy!, 1e-6);
     const head = (classifier as unknown as { head: tf.LayersModel }).head;
-    const probabilities = tf.tidy(() => head.predict(tf.tensor(validation.activations.rows.flatMap((r) => [...r]), [300, 256])) as tf.Tensor2D);
+    const probabilities = tf.tidy(
+      () =>
+        head.predict(
+          tf.tensor(
+            validation.activations.rows.flatMap((r) => [...r]),
+            [300, 256],
+          ),
+        ) as tf.Tensor2D,
+    );
     const p = (await probabilities.array()) as number[][];
     probabilities.dispose();
     const crossEntropy = p.reduce((sum, row, i) => sum - Math.log(row[validation.labelIndices[i]]), 0) / p.length;
@@ -101,9 +114,7 @@ describe('core: Classifier.train refusals and aborts (head only)', () => {
       // Without the check, the run never ends: stop it after a while to see what it did.
       const timer = setTimeout(() => controller.abort(), 3000);
       let epochs = 0;
-      const error = await classifier
-        .train(['a', 'b'], separable(8), null, { epochs: 2, batchSize }, { signal: controller.signal, onEpochEnd: () => epochs++ })
-        .catch((e) => e);
+      const error = await classifier.train(['a', 'b'], separable(8), null, { epochs: 2, batchSize }, { signal: controller.signal, onEpochEnd: () => epochs++ }).catch((e) => e);
       clearTimeout(timer);
       outcomes.push([batchSize, error instanceof RangeError, epochs, String(error.message).slice(0, 60)]);
     }
@@ -149,9 +160,7 @@ describe('core: Classifier.train refusals and aborts (head only)', () => {
     // Abort as epoch 1's validation reads its first row.
     validation.activations.rows = watchedRows(validation.activations.rows, () => controller.abort());
     const reported: number[] = [];
-    const error = await classifier
-      .train(['a', 'b'], separable(100), validation, { epochs: 5 }, { signal: controller.signal, onEpochEnd: (e) => reported.push(e.epoch) })
-      .catch((e) => e);
+    const error = await classifier.train(['a', 'b'], separable(100), validation, { epochs: 5 }, { signal: controller.signal, onEpochEnd: (e) => reported.push(e.epoch) }).catch((e) => e);
     expect(error.code).to.equal('aborted');
     expect(reported).to.deep.equal([]);
     expect(classifier.trained).to.equal(false);
@@ -162,16 +171,14 @@ describe('core: Classifier.train refusals and aborts (head only)', () => {
     const classifier = headOnly();
     const start = tensorCount();
     let epochs = 0;
-    const error = await classifier
-      .train(['a', 'b'], separable(20, [256]), separable(4, [16, 16]), { epochs: 2 }, { onEpochEnd: () => epochs++ })
-      .catch((e) => e);
+    const error = await classifier.train(['a', 'b'], separable(20, [256]), separable(4, [16, 16]), { epochs: 2 }, { onEpochEnd: () => epochs++ }).catch((e) => e);
     expect(error).to.be.instanceOf(RangeError);
     expect(error.message).to.equal("The validation activations have shape [16,16]; the training activations' is [256].");
     expect(epochs).to.equal(0);
     expect(tensorCount()).to.equal(start);
   });
 
-  it('a label index that is not one of the labels\' is a RangeError before any training (it was trained on as an all-zero row)', async () => {
+  it("a label index that is not one of the labels' is a RangeError before any training (it was trained on as an all-zero row)", async () => {
     const classifier = headOnly();
     const start = tensorCount();
     const outcomes = [];
@@ -186,7 +193,12 @@ describe('core: Classifier.train refusals and aborts (head only)', () => {
     }
     const validation = separable(4);
     validation.labelIndices[3] = 2;
-    outcomes.push(await classifier.train(['a', 'b'], separable(20), validation, { epochs: 1 }).then(() => 'trained', (e) => e.message));
+    outcomes.push(
+      await classifier.train(['a', 'b'], separable(20), validation, { epochs: 1 }).then(
+        () => 'trained',
+        (e) => e.message,
+      ),
+    );
     expect(outcomes).to.deep.equal([
       'Label index 7 of the train set is 2; there are 2 labels (0-1).',
       'Label index 7 of the train set is -1; there are 2 labels (0-1).',
@@ -205,10 +217,7 @@ describe('core: Classifier.train refusals and aborts (head only)', () => {
     short.labelIndices.pop();
     const wrongRow = separable(5);
     wrongRow.activations.rows[3] = new Float32Array(255);
-    const errorsSeen = [
-      await classifier.train(['a', 'b'], short, null, { epochs: 1 }).catch((e) => e),
-      await classifier.train(['a', 'b'], separable(5), wrongRow, { epochs: 1 }).catch((e) => e),
-    ];
+    const errorsSeen = [await classifier.train(['a', 'b'], short, null, { epochs: 1 }).catch((e) => e), await classifier.train(['a', 'b'], separable(5), wrongRow, { epochs: 1 }).catch((e) => e)];
     expect(errorsSeen.map((e) => [e instanceof RangeError, e.message])).to.deep.equal([
       [true, 'The train set has 5 rows of activations but 4 label indices.'],
       [true, 'Row 3 of the validation activations has 255 values; shape [256] needs 256.'],

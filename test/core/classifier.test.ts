@@ -10,8 +10,19 @@ import { COLORS, MODEL_URL, WASM_PATH, activationRows, headOnly, isPhoto, listSh
 describe('core: preprocessing', () => {
   it('center-crops, resizes to 224x224 and scales 0-255 to [-1, 1]', () => {
     // 2 rows x 4 columns: red outer columns are cropped away; the centre 2x2 is [[a, b], [c, d]].
-    const a = [0, 0, 0], b = [255, 255, 255], c = [51, 102, 153], d = [255, 0, 255], red = [255, 0, 0];
-    const image = tf.tensor3d([[red, a, b, red], [red, c, d, red]], [2, 4, 3], 'int32');
+    const a = [0, 0, 0],
+      b = [255, 255, 255],
+      c = [51, 102, 153],
+      d = [255, 0, 255],
+      red = [255, 0, 0];
+    const image = tf.tensor3d(
+      [
+        [red, a, b, red],
+        [red, c, d, red],
+      ],
+      [2, 4, 3],
+      'int32',
+    );
     const out = preprocess(image);
     expect(out.shape).to.deep.equal([224, 224, 3]);
     const values = out.arraySync();
@@ -138,10 +149,16 @@ describe('core: MobileNet cut and head, on the real model', function () {
     const xs = activationRows(8);
     const controller = new AbortController();
     let seen = 0;
-    const run = classifier.train(['a', 'b'], { activations: xs, labelIndices: [0, 1, 0, 1, 0, 1, 0, 1] }, null, { epochs: 50, batchSize: 2 }, {
-      signal: controller.signal,
-      onEpochEnd: () => (++seen === 2 ? controller.abort() : undefined),
-    });
+    const run = classifier.train(
+      ['a', 'b'],
+      { activations: xs, labelIndices: [0, 1, 0, 1, 0, 1, 0, 1] },
+      null,
+      { epochs: 50, batchSize: 2 },
+      {
+        signal: controller.signal,
+        onEpochEnd: () => (++seen === 2 ? controller.abort() : undefined),
+      },
+    );
     let code = '';
     await run.catch((e) => (code = e.code));
     expect(code).to.equal('aborted');
@@ -180,9 +197,15 @@ describe('core: training on WebGL', () => {
     const before = gpuBytes();
     const atEpochEnd: number[] = [];
     const validation = { activations: { shape: activations.shape, rows: activations.rows.slice(0, 300) }, labelIndices: labelIndices.slice(0, 300) };
-    const result = await classifier.train(['a', 'b'], { activations, labelIndices }, validation, { epochs: 2 }, {
-      onEpochEnd: () => atEpochEnd.push(gpuBytes() - before),
-    });
+    const result = await classifier.train(
+      ['a', 'b'],
+      { activations, labelIndices },
+      validation,
+      { epochs: 2 },
+      {
+        onEpochEnd: () => atEpochEnd.push(gpuBytes() - before),
+      },
+    );
     console.log(`WebGL bytes in GPU textures at each epoch end, over the start: ${atEpochEnd.join(', ')}; the ${n} rows are ${setBytes} bytes`);
     // A tensor of the set, as fit() takes, would be uploaded once and stay: setBytes or more.
     for (const bytes of atEpochEnd) expect(bytes).to.be.below(setBytes / 4);

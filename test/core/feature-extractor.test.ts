@@ -58,9 +58,7 @@ describe('core: MobileNet with BatchNormalization folded', function () {
   it('keeps the layer names and the [batch, 224, 224, 3] → [batch, 7, 7, 256] cut, with no BN layer left', () => {
     const model = extractor.model!;
     expect(model.layers.filter((l) => l.getClassName() === 'BatchNormalization')).to.have.length(0);
-    expect(model.layers.map((l) => l.name)).to.deep.equal(
-      unfolded.layers.map((l) => l.name).filter((name) => !name.endsWith('_bn')),
-    );
+    expect(model.layers.map((l) => l.name)).to.deep.equal(unfolded.layers.map((l) => l.name).filter((name) => !name.endsWith('_bn')));
     expect(model.outputs[0].shape).to.deep.equal([null, 7, 7, 256]);
     expect(model.outputNames).to.deep.equal([CUT_LAYER]);
     expect(model.inputs[0].shape).to.deep.equal([null, 224, 224, 3]);
@@ -181,13 +179,15 @@ describe('core: MobileNet with BatchNormalization folded', function () {
   it('is faster than the loaded model on wasm and webgl (batch of 32, figures logged)', async () => {
     const lines: string[] = [];
     // One webgl round: a 32-image batch takes ~10 s there (SwiftShader), so more would add minutes.
-    for (const [backend, rounds] of [['wasm', 5], ['webgl', 1]] as const) {
+    for (const [backend, rounds] of [
+      ['wasm', 5],
+      ['webgl', 1],
+    ] as const) {
       if (!(await tf.setBackend(backend))) continue;
       const [foldedMs, unfoldedMs] = await msPerImage([extractor.model!, unfolded], photos, rounds);
       const [a, b] = [extractor.activations(photos), unfolded.predict(photos) as tf.Tensor];
       lines.push(
-        `${backend}: folded ${foldedMs.toFixed(1)} ms/image, loaded ${unfoldedMs.toFixed(1)} ms/image ` +
-          `(${(unfoldedMs / foldedMs).toFixed(2)}x), max abs diff ${maxAbsDiff(a, b).toExponential(2)}`,
+        `${backend}: folded ${foldedMs.toFixed(1)} ms/image, loaded ${unfoldedMs.toFixed(1)} ms/image ` + `(${(unfoldedMs / foldedMs).toFixed(2)}x), max abs diff ${maxAbsDiff(a, b).toExponential(2)}`,
       );
       tf.dispose([a, b]);
     }

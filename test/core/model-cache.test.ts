@@ -13,8 +13,7 @@ const KEY = baseModelCacheKey(MODEL_URL)!;
  * `performance.clearResourceTimings()`. Resource Timing records every fetch the page makes,
  * whoever makes it, answered from the HTTP cache or not, so zero here means no request at all.
  */
-const modelRequests = () =>
-  performance.getEntriesByType('resource').filter((e) => e.name.startsWith(MODEL_DIR)).length;
+const modelRequests = () => performance.getEntriesByType('resource').filter((e) => e.name.startsWith(MODEL_DIR)).length;
 
 /** `loadBaseModel({ url: MODEL_URL })` with the model requests it made and its time. */
 async function load(): Promise<{ extractor: FeatureExtractor; requests: number; ms: number }> {
@@ -34,7 +33,12 @@ async function plant(artifacts: tf.io.ModelArtifacts) {
 /** Runs `body` with IndexedDB method `name` of `proto` replaced by one throwing `error`. */
 async function withBroken<T>(proto: object, name: string, error: DOMException, body: () => Promise<T>): Promise<T> {
   const original = Object.getOwnPropertyDescriptor(proto, name)!;
-  Object.defineProperty(proto, name, { ...original, value: () => { throw error; } });
+  Object.defineProperty(proto, name, {
+    ...original,
+    value: () => {
+      throw error;
+    },
+  });
   try {
     return await body();
   } finally {
@@ -68,9 +72,7 @@ describe('core: the base model cached in IndexedDB', function () {
 
   it('derives the key from the absolute URL, without fragment or a second "://", only for http(s)', () => {
     expect(KEY).to.equal(`${BASE_MODEL_CACHE_PREFIX}${location.protocol.slice(0, -1)}/${location.host}${MODEL_URL}`);
-    expect(baseModelCacheKey('https://example.com/m/model.json?v=2#top')).to.equal(
-      'indexeddb://ml-classifier-base/https/example.com/m/model.json?v=2',
-    );
+    expect(baseModelCacheKey('https://example.com/m/model.json?v=2#top')).to.equal('indexeddb://ml-classifier-base/https/example.com/m/model.json?v=2');
     expect(KEY.slice('indexeddb://'.length)).not.to.contain('://');
     for (const local of ['indexeddb://my-model', 'localstorage://m', 'blob:http://x/1', 'data:application/json,{}']) {
       expect(baseModelCacheKey(local), local).to.equal(undefined);

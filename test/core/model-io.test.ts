@@ -28,7 +28,6 @@ describe('core: saving and loading a trained model', function () {
     await classifier.train(LABELS, { activations, labelIndices: train.map((t) => t.label) }, null, { epochs: 5 });
   });
 
-
   /** Every image's probabilities, in label order. */
   async function probabilities(c: Classifier): Promise<number[][]> {
     const out: number[][] = [];
@@ -82,7 +81,7 @@ describe('core: saving and loading a trained model', function () {
     await tf.io.removeModel('indexeddb://model-io-test');
   });
 
-  it("loads the shared Teachable Machine export with its labels and predicts as the model itself does", async () => {
+  it('loads the shared Teachable Machine export with its labels and predicts as the model itself does', async () => {
     const expected = await (await fetch(`${TM_EXPORT}/metadata.json`)).json();
     const start = tensorCount();
     const { model, metadata } = await loadModelWithMetadata(`${TM_EXPORT}/model.json`);

@@ -19,8 +19,10 @@ describe('end to end: the whole sign-language-digits folder through the folder i
     const loaded = (await dataLoaded).detail;
     const { detail } = (await trained) as TrainedEvent;
     const sum = (split: 'train' | 'validation') => Object.values(detail.counts).reduce((s, c) => s + c[split], 0);
-    console.log(`sign-language: ${(detail.durationMs / 1000).toFixed(1)} s on ${detail.backend}, phases (ms) ${JSON.stringify(detail.phaseMs, (_, v) => (typeof v === 'number' ? Math.round(v) : v))}; ` +
-      `train ${sum('train')} / validation ${sum('validation')}; validation accuracy ${detail.validationAccuracy}; training accuracy ${detail.accuracy}`);
+    console.log(
+      `sign-language: ${(detail.durationMs / 1000).toFixed(1)} s on ${detail.backend}, phases (ms) ${JSON.stringify(detail.phaseMs, (_, v) => (typeof v === 'number' ? Math.round(v) : v))}; ` +
+        `train ${sum('train')} / validation ${sum('validation')}; validation accuracy ${detail.validationAccuracy}; training accuracy ${detail.accuracy}`,
+    );
 
     // Expected labels and counts come from the folder itself, as listed on disk: `<digit>/<file>`.
     const listing = await listShared(SIGNS);

@@ -154,7 +154,11 @@ describe('base models: every base in ../shared, through the Trainer (wasm)', fun
   it('augment adds that many copies of each training image, and none of the validation images', async () => {
     const trainer = new Trainer();
     const progress: Progress[] = [];
-    const detail = await trainer.train(colors, { baseModel: 'mobilenet-v2-0.50-96', modelsPath: MODELS_PATH, backend: 'wasm', wasmPath: WASM_PATH, epochs: 5, augment: 3 }, { onProgress: (p) => progress.push(p) });
+    const detail = await trainer.train(
+      colors,
+      { baseModel: 'mobilenet-v2-0.50-96', modelsPath: MODELS_PATH, backend: 'wasm', wasmPath: WASM_PATH, epochs: 5, augment: 3 },
+      { onProgress: (p) => progress.push(p) },
+    );
     const train = photos.filter((f) => f.path.includes('/training/')).length;
     const reading = progress.filter((p) => p.phase === 'reading');
     expect(reading.at(-1)).to.include({ done: photos.length + 3 * train, total: photos.length + 3 * train });

@@ -26,7 +26,10 @@ describe('end to end: the dist/ml-classifier.js bundle on its own', () => {
     // The worker started from the bundle's own URL (dist/trainer.worker.js) and holds the model.
     expect(el.thread).to.equal('worker');
     expect((await el.memory()).numTensors).to.be.greaterThan(50);
-    const scripts = performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).filter((p) => p.startsWith('/dist/') && p.endsWith('.js'));
+    const scripts = performance
+      .getEntriesByType('resource')
+      .map((e) => new URL(e.name).pathname)
+      .filter((p) => p.startsWith('/dist/') && p.endsWith('.js'));
     expect(scripts).to.include('/dist/trainer.worker.js');
     el.remove();
   });

@@ -36,9 +36,7 @@ describe('end to end: pexel-images folder through the folder input', () => {
     const expected = new Map(photos.filter(([split]) => split === 'validation').map(([, label, file]) => [file, label]));
     expect(expected.size).to.equal(Object.values(splitCounts(listing)).reduce((n, c) => n + c.validation, 0));
     const predictions: PredictedEvent['detail'][] = [];
-    const allPredicted = new Promise<void>((resolve) =>
-      el.addEventListener('predicted', (e) => predictions.push(e.detail) === expected.size && resolve()),
-    );
+    const allPredicted = new Promise<void>((resolve) => el.addEventListener('predicted', (e) => predictions.push(e.detail) === expected.size && resolve()));
     await executeServerCommand('set-input-files', {
       host: 'ml-classifier',
       name: 'classify',

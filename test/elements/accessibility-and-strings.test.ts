@@ -49,9 +49,7 @@ describe('<ml-classifier>: accessibility in every state', () => {
     await expect(el).shadowDom.to.be.accessible();
     const detail = await run;
     await el.updateComplete;
-    expect(root.querySelector('[aria-live]')!.textContent).to.equal(
-      `Training finished: training accuracy ${percent(detail.accuracy)}, validation accuracy ${percent(detail.validationAccuracy!)}.`,
-    );
+    expect(root.querySelector('[aria-live]')!.textContent).to.equal(`Training finished: training accuracy ${percent(detail.accuracy)}, validation accuracy ${percent(detail.validationAccuracy!)}.`);
     await expect(el).shadowDom.to.be.accessible();
 
     // A failed retrain keeps the model (status trained, with the message); a first run that fails is an error.
@@ -112,10 +110,12 @@ describe('<ml-classifier>: text, language and slots', () => {
   });
 
   it('lets the page replace the empty-state text and the actions through slots', async () => {
-    const el = await fixture<MlClassifier>(html`<ml-classifier>
-      <p slot="empty-state">Glissez vos photos ici</p>
-      <button slot="actions" type="button">Mon bouton</button>
-    </ml-classifier>`);
+    const el = await fixture<MlClassifier>(
+      html`<ml-classifier>
+        <p slot="empty-state">Glissez vos photos ici</p>
+        <button slot="actions" type="button">Mon bouton</button>
+      </ml-classifier>`,
+    );
     const root = el.shadowRoot!;
     const assigned = (name: string) => (root.querySelector(`slot[name="${name}"]`) as HTMLSlotElement).assignedElements().map((e) => e.textContent);
     expect(assigned('empty-state')).to.deep.equal(['Glissez vos photos ici']);

@@ -39,10 +39,18 @@ describe('<ml-classifier>: base model settings', () => {
   });
 
   it('maps base-model, models-path, model-url, cut-layer, input-range, pooling and augment to properties, with unset defaults', async () => {
-    const el = await fixture<MlClassifier>(html`<ml-classifier base-model="mobilenet-v1-0.75" models-path="/models/"
-      model-url="/m/model.json" cut-layer="out_relu" input-range="0,1" pooling="average" augment="2"></ml-classifier>`);
-    expect([el.baseModel, el.modelsPath, el.modelUrl, el.cutLayer, el.inputRange, el.pooling, el.augment])
-      .to.deep.equal(['mobilenet-v1-0.75', '/models/', '/m/model.json', 'out_relu', [0, 1], 'average', 2]);
+    const el = await fixture<MlClassifier>(
+      html`<ml-classifier base-model="mobilenet-v1-0.75" models-path="/models/" model-url="/m/model.json" cut-layer="out_relu" input-range="0,1" pooling="average" augment="2"></ml-classifier>`,
+    );
+    expect([el.baseModel, el.modelsPath, el.modelUrl, el.cutLayer, el.inputRange, el.pooling, el.augment]).to.deep.equal([
+      'mobilenet-v1-0.75',
+      '/models/',
+      '/m/model.json',
+      'out_relu',
+      [0, 1],
+      'average',
+      2,
+    ]);
 
     el.setAttribute('input-range', ' -1 , 1 ');
     expect(el.inputRange).to.deep.equal([-1, 1]);
@@ -55,8 +63,15 @@ describe('<ml-classifier>: base model settings', () => {
     expect(el.inputRange).to.equal(undefined);
 
     const defaults = document.createElement('ml-classifier');
-    expect([defaults.baseModel, defaults.modelsPath, defaults.modelUrl, defaults.cutLayer, defaults.inputRange, defaults.pooling, defaults.augment])
-      .to.deep.equal([undefined, undefined, undefined, undefined, undefined, undefined, undefined]);
+    expect([defaults.baseModel, defaults.modelsPath, defaults.modelUrl, defaults.cutLayer, defaults.inputRange, defaults.pooling, defaults.augment]).to.deep.equal([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+    ]);
     expect(MlClassifier.modelsPath).to.equal(undefined);
   });
 
@@ -74,8 +89,9 @@ describe('<ml-classifier>: base model settings', () => {
   });
 
   it('passes every base setting to the engine as set', async () => {
-    const el = await fixture<MlClassifier>(html`<ml-classifier base-model="mobilenet-v2-0.50-96" models-path="/own/"
-      cut-layer="conv_pw_13_relu" input-range="0,1" pooling="none" augment="4"></ml-classifier>`);
+    const el = await fixture<MlClassifier>(
+      html`<ml-classifier base-model="mobilenet-v2-0.50-96" models-path="/own/" cut-layer="conv_pw_13_relu" input-range="0,1" pooling="none" augment="4"></ml-classifier>`,
+    );
     expect(await optionsPassed(el)).to.deep.include({
       baseModel: 'mobilenet-v2-0.50-96',
       modelsPath: '/own/',
@@ -175,7 +191,11 @@ describe('<ml-classifier>: base model settings', () => {
     const el = await fixture<MlClassifier>(html`<ml-classifier lang="en"></ml-classifier>`);
     const augment = augmentSelect(el);
     expect([...augment.options].map((o) => [o.value, o.textContent!.trim()])).to.deep.equal([
-      ['0', 'none'], ['1', '1'], ['2', '2'], ['3', '3'], ['4', '4'],
+      ['0', 'none'],
+      ['1', '1'],
+      ['2', '2'],
+      ['3', '3'],
+      ['4', '4'],
     ]);
     expect(augment.value).to.equal('0');
     expect(augment.labels![0].textContent).to.contain('Augmented copies of each training image');

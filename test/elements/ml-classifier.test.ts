@@ -4,8 +4,7 @@ import '../../src/ml-classifier.js';
 import type { DataLoadedEvent, MlClassifier, Progress } from '../../src/ml-classifier.js';
 import { COLORS, MODEL_URL, WASM_PATH, isPhoto, sharedFolder, splitCounts, labelsIn, validationPhoto } from '../helpers.js';
 
-const create = () =>
-  fixture<MlClassifier>(html`<ml-classifier model-url=${MODEL_URL} wasm-path=${WASM_PATH}></ml-classifier>`);
+const create = () => fixture<MlClassifier>(html`<ml-classifier model-url=${MODEL_URL} wasm-path=${WASM_PATH}></ml-classifier>`);
 
 describe('<ml-classifier>', () => {
   it('renders an accessible empty state with a keyboard-reachable folder button backed by the training-data input', async () => {
@@ -33,13 +32,31 @@ describe('<ml-classifier>', () => {
   });
 
   it('maps attributes to properties', async () => {
-    const el = await fixture<MlClassifier>(html`<ml-classifier model-url="/m.json" epochs="5" batch-size="8" learning-rate="0.001"
-      hidden-units="50" backend="cpu" wasm-path="/w/" validation-split="0.3" seed="7"></ml-classifier>`);
-    expect([el.modelUrl, el.epochs, el.batchSize, el.learningRate, el.hiddenUnits, el.backend, el.wasmPath, el.validationSplit, el.seed])
-      .to.deep.equal(['/m.json', 5, 8, 0.001, 50, 'cpu', '/w/', 0.3, 7]);
+    const el = await fixture<MlClassifier>(
+      html`<ml-classifier model-url="/m.json" epochs="5" batch-size="8" learning-rate="0.001" hidden-units="50" backend="cpu" wasm-path="/w/" validation-split="0.3" seed="7"></ml-classifier>`,
+    );
+    expect([el.modelUrl, el.epochs, el.batchSize, el.learningRate, el.hiddenUnits, el.backend, el.wasmPath, el.validationSplit, el.seed]).to.deep.equal([
+      '/m.json',
+      5,
+      8,
+      0.001,
+      50,
+      'cpu',
+      '/w/',
+      0.3,
+      7,
+    ]);
     const defaults = document.createElement('ml-classifier');
-    expect([defaults.modelUrl, defaults.epochs, defaults.batchSize, defaults.learningRate, defaults.hiddenUnits, defaults.backend, defaults.validationSplit, defaults.seed])
-      .to.deep.equal([undefined, undefined, undefined, undefined, 100, 'auto', 0.15, 1]);
+    expect([defaults.modelUrl, defaults.epochs, defaults.batchSize, defaults.learningRate, defaults.hiddenUnits, defaults.backend, defaults.validationSplit, defaults.seed]).to.deep.equal([
+      undefined,
+      undefined,
+      undefined,
+      undefined,
+      100,
+      'auto',
+      0.15,
+      1,
+    ]);
   });
 
   it('fails with too-few-labels before any model work when the folder has one label', async () => {
@@ -116,7 +133,9 @@ describe('<ml-classifier>', () => {
     await el.updateComplete;
     expect(el.status).to.equal('trained');
     const results = el.shadowRoot!.querySelector('[part~="results"]')!.textContent!;
-    expect(results).to.match(/Training accuracy 100\s?%/).and.to.match(/validation accuracy 100\s?%/);
+    expect(results)
+      .to.match(/Training accuracy 100\s?%/)
+      .and.to.match(/validation accuracy 100\s?%/);
     expect(results).to.contain(detail.backend).and.to.contain('broken.png');
     expect(el.shadowRoot!.querySelector<HTMLInputElement>('input[name="classify"]')!.accept).to.equal('image/*');
     await expect(el).shadowDom.to.be.accessible();
@@ -137,8 +156,7 @@ describe('<ml-classifier>', () => {
 });
 
 describe('<ml-classifier>: runs that go wrong', () => {
-  const quick = () =>
-    fixture<MlClassifier>(html`<ml-classifier model-url=${MODEL_URL} wasm-path=${WASM_PATH} epochs="3"></ml-classifier>`);
+  const quick = () => fixture<MlClassifier>(html`<ml-classifier model-url=${MODEL_URL} wasm-path=${WASM_PATH} epochs="3"></ml-classifier>`);
 
   it('keeps the previous model and its results when a retrain is aborted, and refuses a second train() meanwhile', async () => {
     const el = await quick();
@@ -193,8 +211,7 @@ describe('<ml-classifier>: runs that go wrong', () => {
       const label = path.split('/').at(-2)!;
       byLabel.set(label, [...(byLabel.get(label) ?? []), file]);
     }
-    const fileEntry = (fullPath: string, file: File) =>
-      ({ isFile: true, isDirectory: false, name: file.name, fullPath, file: (ok: (f: File) => void) => ok(file) }) as unknown as FileSystemEntry;
+    const fileEntry = (fullPath: string, file: File) => ({ isFile: true, isDirectory: false, name: file.name, fullPath, file: (ok: (f: File) => void) => ok(file) }) as unknown as FileSystemEntry;
     const folderEntry = (label: string, files: File[]) => {
       const children = files.map((f) => fileEntry(`/${label}/${f.name}`, f));
       let read = false;

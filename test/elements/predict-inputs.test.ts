@@ -55,7 +55,10 @@ describe('<ml-classifier>: predict() with odd inputs', () => {
     const t = tf.fill([32, 32, 4], 128) as tf.Tensor3D;
     const n = tensorCount();
     const memory = await el.memory();
-    const result = await el.predict(t).then((p) => ({ ok: p.label }), (e) => ({ code: e.code, message: e.message }));
+    const result = await el.predict(t).then(
+      (p) => ({ ok: p.label }),
+      (e) => ({ code: e.code, message: e.message }),
+    );
     t.dispose();
     // Nothing left behind in the page (the tensor given) nor where the model runs.
     expect(tensorCount()).to.equal(n - 1);

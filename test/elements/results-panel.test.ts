@@ -152,7 +152,12 @@ describe('<ml-classifier>: results panel after one epoch, with a label without v
     let check: Promise<unknown> | undefined;
     el.addEventListener('progress-changed', ({ detail }) => {
       if (detail.phase === 'training' && detail.done === 3 && !check) {
-        check = el.updateComplete.then(() => expect(el).shadowDom.to.be.accessible()).then(() => 'ok', (e) => e);
+        check = el.updateComplete
+          .then(() => expect(el).shadowDom.to.be.accessible())
+          .then(
+            () => 'ok',
+            (e) => e,
+          );
       }
     });
     await el.train(files);

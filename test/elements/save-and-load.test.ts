@@ -36,8 +36,7 @@ after(async () => {
 describe('<ml-classifier>: saving and loading', () => {
   /** The colors set with label folders renamed to names with spaces and non-Latin letters. */
   const LABELS: Record<string, string> = { blue: 'bleu ciel', red: 'красный 赤' };
-  const renamed = async () =>
-    (await sharedFolder(COLORS)).map((f) => ({ ...f, path: f.path.replace(/\/(blue|red)\//, (_, l: string) => `/${LABELS[l]}/`) }));
+  const renamed = async () => (await sharedFolder(COLORS)).map((f) => ({ ...f, path: f.path.replace(/\/(blue|red)\//, (_, l: string) => `/${LABELS[l]}/`) }));
 
   /** Each file's probabilities, in `labels` order. */
   async function probabilities(el: MlClassifier, files: FileWithPath[], labels: string[]) {
@@ -101,7 +100,6 @@ describe('<ml-classifier>: saving and loading', () => {
     el.remove();
     await freedAfterRemoval(el);
   });
-
 
   it('reports a model without labels by name, and keeps the element usable', async () => {
     const el = await create();
@@ -217,8 +215,14 @@ describe('<ml-classifier>: load() from saved files missing, wrong, renamed or ex
     const [model, , metadata] = await savedFiles();
     const el = await create();
     const fails = failures(el);
-    const error = await el.load([model, metadata]).then((m) => ({ resolved: m }), (e) => e);
-    const p = await el.predict(photo).then((x) => x, (e) => e.message);
+    const error = await el.load([model, metadata]).then(
+      (m) => ({ resolved: m }),
+      (e) => e,
+    );
+    const p = await el.predict(photo).then(
+      (x) => x,
+      (e) => e.message,
+    );
     el.remove();
     // Observed: load resolves, no failed event, and predictions are 0.5/0.5 (freshly initialised weights).
     expect(p, 'predict after a load without weights').to.be.a('string');
@@ -249,13 +253,12 @@ describe('<ml-classifier>: load() from saved files missing, wrong, renamed or ex
 
   it('browser-renamed downloads ("model (1).json", "weights (1).bin", "metadata (1).json") load', async () => {
     const [model, weights, metadata] = await savedFiles();
-    const renamed = [
-      new File([metadata], 'metadata (1).json'),
-      new File([model], 'model (1).json'),
-      new File([weights], 'weights (1).bin'),
-    ];
+    const renamed = [new File([metadata], 'metadata (1).json'), new File([model], 'model (1).json'), new File([weights], 'weights (1).bin')];
     const el = await create();
-    const result = await el.load(renamed).then((m) => m.labels, (e) => e.message);
+    const result = await el.load(renamed).then(
+      (m) => m.labels,
+      (e) => e.message,
+    );
     el.remove();
     expect(result).to.deep.equal(labelsIn(files));
   });

@@ -76,7 +76,10 @@ describe('<ml-classifier>: src and load() races', () => {
     document.body.append(el);
     await el.updateComplete;
     await sleep(2000);
-    const result = await el.predict(photo).then((p) => p.label, (e) => e.code);
+    const result = await el.predict(photo).then(
+      (p) => p.label,
+      (e) => e.code,
+    );
     el.remove();
     expect(el.getAttribute('src') ?? el.src).to.equal(DB);
     expect(result).to.be.oneOf(labelsIn(files));

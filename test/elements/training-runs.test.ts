@@ -39,15 +39,13 @@ describe('<ml-classifier>: training again and stopping', () => {
     expect(aborted.code).to.equal('aborted');
     expect((await el.memory()).numTensors).to.equal(counts[0]);
     expect(el.status).to.equal('trained');
-    expect((await el.predict((files.find((f) => isPhoto(f.path)))!.file)).scores).to.have.length(2);
+    expect((await el.predict(files.find((f) => isPhoto(f.path))!.file)).scores).to.have.length(2);
   });
 
   it('frees every tensor when removed during training', async () => {
     const el = await create();
     el.epochs = 200;
-    const training = new Promise<void>((resolve) =>
-      el.addEventListener('progress-changed', ({ detail }) => detail.phase === 'training' && detail.done === 2 && resolve()),
-    );
+    const training = new Promise<void>((resolve) => el.addEventListener('progress-changed', ({ detail }) => detail.phase === 'training' && detail.done === 2 && resolve()));
     const run = el.train(await sharedFolder(COLORS)).catch((e) => e);
     await training;
     el.remove();
@@ -66,7 +64,10 @@ describe('<ml-classifier>: a stopped or failed retrain keeps the previous model'
     el.addEventListener('progress-changed', ({ detail }) => detail.phase === 'training' && detail.done === 1 && el.abort());
     const error = await el.train(files).catch((e) => e);
     expect(error.code).to.equal('aborted');
-    const after = await el.predict(photo).then((p) => p, (e) => e.code);
+    const after = await el.predict(photo).then(
+      (p) => p,
+      (e) => e.code,
+    );
     const status = el.status;
     el.remove();
     expect(after).to.not.equal('not-trained');
@@ -120,7 +121,10 @@ describe('<ml-classifier>: a stopped or failed retrain keeps the previous model'
     el.epochs = 5;
     const error = await el.train(files).catch((e) => e);
     await el.updateComplete;
-    const predict = await el.predict(photo).then((p) => p.label, (e) => e.code);
+    const predict = await el.predict(photo).then(
+      (p) => p.label,
+      (e) => e.code,
+    );
     const status = el.status;
     const hasChart = !!el.shadowRoot!.querySelector('[part~="results"] [part~="chart"]');
     el.remove();

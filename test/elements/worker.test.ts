@@ -49,7 +49,10 @@ describe('<ml-classifier> in its worker', () => {
     let running = true;
     const polling = (async () => {
       while (running) {
-        await el.memory().then((m) => samples.push(m.numTensors), (e) => failures.push(e));
+        await el.memory().then(
+          (m) => samples.push(m.numTensors),
+          (e) => failures.push(e),
+        );
         await new Promise((resolve) => setTimeout(resolve, 5));
       }
     })();
@@ -62,7 +65,7 @@ describe('<ml-classifier> in its worker', () => {
     el.remove();
   });
 
-  it('abort during reading rejects with aborted and leaves the worker\'s tensors as they were', async () => {
+  it("abort during reading rejects with aborted and leaves the worker's tensors as they were", async () => {
     const el = await create();
     await el.train(files);
     const start = await el.memory();
@@ -146,7 +149,7 @@ describe('<ml-classifier> without a worker', () => {
     console.warn = (...args: unknown[]) => warnings.push(args.join(' '));
     window.Worker = class {
       constructor() {
-        throw new DOMException('Refused by the page\'s Content Security Policy', 'SecurityError');
+        throw new DOMException("Refused by the page's Content Security Policy", 'SecurityError');
       }
     } as unknown as typeof Worker;
     try {

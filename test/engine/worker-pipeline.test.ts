@@ -65,12 +65,17 @@ describe('<ml-classifier>: worker and main thread answer alike', () => {
     page.remove();
   });
 
-  it('a tensor of another TensorFlow.js copy (a page with its own tfjs beside the bundle): the same scores (1e-5) as this copy\'s, in both', async () => {
+  it("a tensor of another TensorFlow.js copy (a page with its own tfjs beside the bundle): the same scores (1e-5) as this copy's, in both", async () => {
     const photo = files.find((f) => isPhoto(f.path))!.file;
     const own = tf.browser.fromPixels(await createImageBitmap(photo)) as tf.Tensor3D;
     // What another copy's tensor is to this one: same shape, dtype and data(), another class.
     class Tensor {
-      constructor(readonly shape: number[], readonly dtype: string, readonly rank: number, private readonly values: Promise<tf.TypedArray>) {}
+      constructor(
+        readonly shape: number[],
+        readonly dtype: string,
+        readonly rank: number,
+        private readonly values: Promise<tf.TypedArray>,
+      ) {}
       data() {
         return this.values;
       }
@@ -122,7 +127,7 @@ async function postedToWorkers<T>(during: () => Promise<T>): Promise<{ result: T
   }
 }
 
-describe('RemoteTrainer: a run\'s files posted to the worker', () => {
+describe("RemoteTrainer: a run's files posted to the worker", () => {
   it('2,000 extra files arrive whole: every one is listed in skipped, none lost or doubled', async () => {
     const junk = Array.from({ length: 2000 }, (_, i) => ({ file: new File([`note ${i}`], `note-${i}.txt`, { type: 'text/plain' }), path: `colors/notes/note-${i}.txt` }));
     const remote = new RemoteTrainer();

@@ -12,8 +12,21 @@ describe('io: organizing a folder into labels', async () => {
   });
 
   it('ignores hidden and system files, and reports other files by path and reason', async () => {
-    const data = await organizeFiles(files('d/train/a/1.jpg', 'd/train/b/2.jpg', 'd/train/a/.DS_Store', 'd/train/b/Thumbs.db', 'd/train/a/desktop.ini',
-      'd/train/a/._1.jpg', 'd/.git/config', 'd/train/notes.txt', 'd/train/a/readme.md', 'd/validation/c/3.jpg', 'd/train/a/x.jpg.part'));
+    const data = await organizeFiles(
+      files(
+        'd/train/a/1.jpg',
+        'd/train/b/2.jpg',
+        'd/train/a/.DS_Store',
+        'd/train/b/Thumbs.db',
+        'd/train/a/desktop.ini',
+        'd/train/a/._1.jpg',
+        'd/.git/config',
+        'd/train/notes.txt',
+        'd/train/a/readme.md',
+        'd/validation/c/3.jpg',
+        'd/train/a/x.jpg.part',
+      ),
+    );
     expect(data.labels).to.deep.equal(['a', 'b']);
     expect(data.skipped).to.deep.equal([
       { path: 'd/train/notes.txt', reason: 'not an image file' },
@@ -27,7 +40,11 @@ describe('io: organizing a folder into labels', async () => {
     const paths = [...Array.from({ length: 20 }, (_, i) => `f/cat/${i}.jpg`), ...Array.from({ length: 40 }, (_, i) => `f/dog/${i}.jpg`), 'f/owl/1.jpg'];
     const a = await organizeFiles(files(...paths), { seed: 3 });
     expect(countLabels(a.labels, a.examples)).to.deep.equal({ cat: { train: 17, validation: 3 }, dog: { train: 34, validation: 6 }, owl: { train: 1, validation: 0 } });
-    const validationOf = (d: typeof a) => d.examples.filter((e) => e.split === 'validation').map((e) => e.path).sort();
+    const validationOf = (d: typeof a) =>
+      d.examples
+        .filter((e) => e.split === 'validation')
+        .map((e) => e.path)
+        .sort();
     expect(validationOf(await organizeFiles(files(...[...paths].reverse()), { seed: 3 }))).to.deep.equal(validationOf(a));
     expect(validationOf(await organizeFiles(files(...paths), { seed: 4 }))).not.to.deep.equal(validationOf(a));
     const half = await organizeFiles(files(...paths), { validationSplit: 0.5 });
@@ -76,10 +93,7 @@ describe('io: flat and CSV layouts', () => {
 
   it('csv: reads spreadsheet CSV (BOM, header, quotes, CRLF, semicolons), reports missing files and images without a row', async () => {
     const csv = '\uFEFF"File";"Label"\r\nimg/a.jpg;cat\r\n"b.jpg";" dog "\r\nc.jpg;cat\r\n"gone.jpg";dog\r\n';
-    const data = await organizeFiles([
-      withText('set/labels.csv', csv),
-      ...files('set/img/a.jpg', 'set/img/b.jpg', 'set/img/c.jpg', 'set/img/d.jpg'),
-    ]);
+    const data = await organizeFiles([withText('set/labels.csv', csv), ...files('set/img/a.jpg', 'set/img/b.jpg', 'set/img/c.jpg', 'set/img/d.jpg')]);
     expect(data.labels).to.deep.equal(['cat', 'dog']);
     expect(data.examples.map((e) => `${e.path}=${e.label}`).sort()).to.deep.equal(['set/img/a.jpg=cat', 'set/img/b.jpg=dog', 'set/img/c.jpg=cat']);
     expect(data.skipped).to.deep.equal([

@@ -80,7 +80,9 @@ describe('io: decoding every kind of image', () => {
         'bottom-right': pixel(image, 215, 215),
         'bottom-left': pixel(image, 8, 215),
       };
-      const red = Object.entries(at).filter(([, p]) => isRed(p)).map(([corner]) => corner);
+      const red = Object.entries(at)
+        .filter(([, p]) => isRed(p))
+        .map(([corner]) => corner);
       expect(red, `orientation ${orientation}`).to.deep.equal([corners[orientation]]);
     }
   });
@@ -159,7 +161,10 @@ describe('io: decoding every kind of image', () => {
     };
     for (const [name, blob] of Object.entries(broken)) {
       const started = performance.now();
-      const error = await decodeImage(blob).then(() => null, (e) => e);
+      const error = await decodeImage(blob).then(
+        () => null,
+        (e) => e,
+      );
       expect(error, name).to.be.instanceOf(Error);
       expect(decodeFailureReason(error), name).to.match(/could not decode/);
       expect(performance.now() - started, name).to.be.lessThan(3000);

@@ -33,7 +33,10 @@ function dataTransfer(entries: (FileSystemEntry | File)[]): DataTransfer {
   return { items } as unknown as DataTransfer;
 }
 const folder = (name: string, count: number) =>
-  dirEntry(`/${name}`, Array.from({ length: count }, (_, i) => fileEntry(`/${name}/${i}.jpg`)));
+  dirEntry(
+    `/${name}`,
+    Array.from({ length: count }, (_, i) => fileEntry(`/${name}/${i}.jpg`)),
+  );
 
 describe('io: reading a drop', () => {
   it('reads a folder of 250 files to the end (three readEntries batches)', async () => {

@@ -19,15 +19,23 @@ function listFiles(dir) {
 }
 
 /** The bundle's chunks (`rollup.config.mjs`): the code both entries import, and one per TensorFlow.js backend. */
-const bundleChunks = readdirSync(path.join(root, 'dist')).filter((f) => /^ml-classifier-[\w-]+\.js$/.test(f)).map((f) => `dist/${f}`);
+const bundleChunks = readdirSync(path.join(root, 'dist'))
+  .filter((f) => /^ml-classifier-[\w-]+\.js$/.test(f))
+  .map((f) => `dist/${f}`);
 /** The chunk of each backend, by name. */
-const backendChunks = Object.fromEntries(bundleChunks.flatMap((f) => /-tfjs-backend-(webgl|wasm|cpu)-/.exec(f)?.slice(1, 2).map((name) => [name, f]) ?? []));
+const backendChunks = Object.fromEntries(
+  bundleChunks.flatMap(
+    (f) =>
+      /-tfjs-backend-(webgl|wasm|cpu)-/
+        .exec(f)
+        ?.slice(1, 2)
+        .map((name) => [name, f]) ?? [],
+  ),
+);
 
 describe('npm package', () => {
   // --ignore-scripts: no prepack rebuild; npm test has just built dist/.
-  const [packed] = JSON.parse(
-    execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }),
-  );
+  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], { cwd: root, encoding: 'utf8' }));
   const shipped = packed.files.map((f) => f.path).sort();
 
   it('ships exactly the bundle (two entries and their chunks), the wasm files, the unbundled build with types, the manifest and the README', () => {
@@ -101,14 +109,24 @@ describe('custom elements manifest', () => {
   const section = (title) => {
     const start = readme.indexOf(`\n### ${title}\n`);
     assert.ok(start >= 0, `README has a "### ${title}" section`);
-    return readme.slice(start + 1).split('\n').slice(1).join('\n').split(/\n#{2,3} /)[0];
+    return readme
+      .slice(start + 1)
+      .split('\n')
+      .slice(1)
+      .join('\n')
+      .split(/\n#{2,3} /)[0];
   };
   /** First and second cells of each body row of a Markdown table, backticks removed. */
   const tableRows = (text) =>
     text
       .split('\n')
       .filter((l) => l.startsWith('|') && !/^\|\s*(-{3,}|(attribute|method|event|part|custom property)\b)/.test(l))
-      .map((l) => l.split('|').slice(1, 3).map((c) => c.trim().replace(/`/g, '')));
+      .map((l) =>
+        l
+          .split('|')
+          .slice(1, 3)
+          .map((c) => c.trim().replace(/`/g, '')),
+      );
   const backticked = (text) => [...text.matchAll(/`([^`]+)`/g)].map((m) => m[1]);
 
   it('is generated, into package.json "customElements", with the element class and its module', () => {
@@ -125,11 +143,17 @@ describe('custom elements manifest', () => {
     assert.ok(element.events.length > 0);
     for (const e of element.events) assert.match(e.type?.text ?? '', /^\w+Event$/, `event ${e.name} has its class as type`);
     assert.ok(element.cssParts.length > 0);
-    assert.ok(element.members.every((m) => m.privacy !== 'private'), 'private members are left out');
+    assert.ok(
+      element.members.every((m) => m.privacy !== 'private'),
+      'private members are left out',
+    );
   });
 
   it('lists every custom property the styles declare', () => {
-    const styles = listFiles('src/elements').filter((f) => f.endsWith('.styles.ts')).map(read).join('\n');
+    const styles = listFiles('src/elements')
+      .filter((f) => f.endsWith('.styles.ts'))
+      .map(read)
+      .join('\n');
     // Read with a fallback, `var(--ml-classifier-accent, #2563eb)`, so page values win.
     const declared = [...new Set([...styles.matchAll(/var\((--ml-classifier-[\w-]+)\s*,/g)].map((m) => m[1]))].sort();
     assert.deepEqual(element.cssProperties.map((p) => p.name).sort(), declared);
@@ -152,21 +176,37 @@ describe('custom elements manifest', () => {
   });
 
   it("agrees with the README's methods table", () => {
-    const methods = element.members.filter((m) => m.kind === 'method' && !m.static).map((m) => m.name).sort();
+    const methods = element.members
+      .filter((m) => m.kind === 'method' && !m.static)
+      .map((m) => m.name)
+      .sort();
     // A row may name several methods: `startWebcam()`, `stopWebcam()`.
-    const rows = section('Methods').split('\n').filter((l) => l.startsWith('| `'));
+    const rows = section('Methods')
+      .split('\n')
+      .filter((l) => l.startsWith('| `'));
     const named = rows.flatMap((l) => backticked(l.split('|')[1]).map((code) => code.match(/^(\w+)\(/)?.[1])).filter(Boolean);
     assert.deepEqual(named.sort(), methods);
   });
 
   it("agrees with the README's events table", () => {
-    assert.deepEqual(tableRows(section('Events')).map(([e]) => e).sort(), element.events.map((e) => e.name).sort());
+    assert.deepEqual(
+      tableRows(section('Events'))
+        .map(([e]) => e)
+        .sort(),
+      element.events.map((e) => e.name).sort(),
+    );
   });
 
   it("agrees with the README's parts, custom properties and slots", () => {
     const styling = section('Styling, text and language');
-    const tables = styling.split(/\n\n/).map((block) => block.trim()).filter((block) => block.startsWith('|'));
-    const firstColumn = (header) => tableRows(tables.find((t) => t.startsWith(`| ${header}`))).map(([name]) => name).sort();
+    const tables = styling
+      .split(/\n\n/)
+      .map((block) => block.trim())
+      .filter((block) => block.startsWith('|'));
+    const firstColumn = (header) =>
+      tableRows(tables.find((t) => t.startsWith(`| ${header}`)))
+        .map(([name]) => name)
+        .sort();
     assert.deepEqual(firstColumn('part'), element.cssParts.map((p) => p.name).sort());
     assert.deepEqual(firstColumn('custom property'), element.cssProperties.map((p) => p.name).sort());
     const slots = element.slots.map((s) => s.name).sort();
@@ -182,7 +222,10 @@ describe('custom elements manifest', () => {
       .sort();
     assert.deepEqual(union('MlClassifierSettable'), settable);
     assert.deepEqual(union('MlClassifierEventName'), element.events.map((e) => e.name).sort());
-    const dashed = element.attributes.filter((a) => a.name.includes('-')).map((a) => a.name).sort();
+    const dashed = element.attributes
+      .filter((a) => a.name.includes('-'))
+      .map((a) => a.name)
+      .sort();
     const typedDashed = [...types.matchAll(/^\s+'([a-z]+-[a-z-]+)'\?:/gm)].map((m) => m[1]).sort();
     assert.deepEqual(typedDashed, dashed);
   });
