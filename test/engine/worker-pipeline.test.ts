@@ -186,3 +186,23 @@ describe("RemoteTrainer: a run's files posted to the worker", () => {
     remote.dispose();
   });
 });
+
+describe('RemoteTrainer: errors crossing from the worker', () => {
+  it('keep their code, their detail (in option words, URLs as given) and their cause', async () => {
+    const remote = new RemoteTrainer();
+    const url = '/shared/models/no-such-base/model.json';
+    const error = await remote.train(files, { modelUrl: url, backend: 'wasm', wasmPath: WASM_PATH }).catch((e) => e);
+    expect(error.code).to.equal('model-load-failed');
+    expect(error.message).to.contain(`from ${url} (`);
+    expect(error.message).to.contain('the baseModel, modelsPath and modelUrl options');
+    expect(error.detail.url).to.contain(url);
+    expect(error.cause).to.be.instanceOf(Error);
+    expect(error.cause.message.length).to.be.greaterThan(0);
+    const invalid = await remote.train(files, { learningRate: -1 }).catch((e) => e);
+    expect(invalid.code).to.equal('invalid-option');
+    expect(invalid.detail).to.deep.equal({ option: 'learningRate', value: -1, expected: 'a number above 0, or unset' });
+    expect(remote.busy).to.equal(false);
+    remote.dispose();
+    expect(await remote.memory()).to.deep.equal({ numTensors: 0, numBytes: 0 });
+  });
+});
