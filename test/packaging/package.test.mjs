@@ -96,7 +96,7 @@ describe('npm package', () => {
     const dynamic = [...read(shared).matchAll(/import\(\s*["']\.\/([^"']+)["']\s*\)/g)].map((m) => `dist/${m[1]}`);
     assert.deepEqual(dynamic.filter((f) => Object.values(backendChunks).includes(f)).sort(), Object.values(backendChunks).sort());
     assert.match(read('dist/ml-classifier.js') + bundleChunks.map(read).join(''), /["']\.\/trainer\.worker\.js["'],\s*import\.meta\.url/);
-    assert.match(read('dist/esm/engine/remote-trainer.js'), /new URL\('\.\/trainer\.worker\.js', import\.meta\.url\)/);
+    assert.match(read('dist/esm/engine/worker-pipeline.js'), /new URL\('\.\/trainer\.worker\.js', import\.meta\.url\)/);
     assert.ok(shipped.includes('dist/esm/engine/trainer.worker.js'));
   });
 });
