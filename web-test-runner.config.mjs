@@ -4,6 +4,7 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { chromeLauncher } from '@web/test-runner-chrome';
 import { chromiumArgs, chromiumPath } from './tools/chromium.mjs';
 import { serveShared, serveTsAsJs, sharedDir, tfjsPrebundled } from './tools/dev-server-plugins.mjs';
+import { reporters } from './tools/file-times-reporter.mjs';
 
 /**
  * `await executeServerCommand('set-input-files', { host, name, paths })` sets real files or a real
@@ -59,6 +60,7 @@ export default {
       },
     }),
   ],
+  reporters,
   concurrency: 1,
   testsFinishTimeout: 600000,
   testFramework: { config: { timeout: 300000 } },
