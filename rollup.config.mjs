@@ -30,12 +30,14 @@ const removeStaleChunks = {
 
 /**
  * Self-contained ES modules (Lit, TensorFlow.js and d3-dsv inside, no bare import), all in
- * dist/: `ml-classifier.js` defines <ml-classifier>; `trainer.worker.js` is the worker it starts
- * with `new URL('./trainer.worker.js', import.meta.url)`; the code both need (TensorFlow.js, the
- * trainer) is one shared chunk that both import, so the browser downloads it once (same URL).
+ * dist/: `ml-classifier.js` defines <ml-classifier> and loads no TensorFlow.js; `trainer.worker.js`
+ * is the worker it starts with `new URL('./trainer.worker.js', import.meta.url)`;
+ * `ml-classifier-engine.js` is the engine for scripts. TensorFlow.js and the pipeline are one
+ * chunk that the worker, the engine entry and the element's main-thread fallback (a dynamic
+ * import) share, so the browser downloads it once (same URL), and only on first use.
  */
 export default {
-  input: { 'ml-classifier': 'src/ml-classifier.ts', 'trainer.worker': 'src/engine/trainer.worker.ts' },
+  input: { 'ml-classifier': 'src/ml-classifier.ts', 'ml-classifier-engine': 'src/ml-classifier-engine.ts', 'trainer.worker': 'src/engine/trainer.worker.ts' },
   output: {
     dir: 'dist',
     format: 'es',

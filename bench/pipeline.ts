@@ -16,9 +16,10 @@ import {
   selectBackend,
   type BackendPreference,
   type BaseModelId,
-  type MlClassifier,
   type TrainedDetail,
-} from '../src/ml-classifier.js';
+} from '../src/ml-classifier-engine.js';
+import '../src/ml-classifier.js';
+import type { MlClassifier } from '../src/ml-classifier.js';
 import { MODELS_PATH, MODEL_URL, WASM_PATH, Watch, environment, files, median, photos, takeFiles, time, type Usage } from './common.js';
 
 /** Decoded pixels of a set's first photos by `name@size`, kept by {@link decode} for {@link activations}. */

@@ -3,7 +3,9 @@
  * a data set handed over by the runner, configured through attributes only, as a page author
  * would write them, and answers the `trained` or `failed` event's detail.
  */
-import { clearBaseModelCache, type FailedDetail, type MlClassifier, type TrainedDetail } from '../src/ml-classifier.js';
+import '../src/ml-classifier.js';
+import type { FailedDetail, MlClassifier, TrainedDetail } from '../src/ml-classifier.js';
+import { clearBaseModelCache } from '../src/ml-classifier-engine.js';
 import { files, takeFiles } from './common.js';
 
 /** The attributes this build of the element reacts to; any other attribute is ignored by it. */

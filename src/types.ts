@@ -3,7 +3,8 @@
 import type * as tf from './core/tf.js';
 import type { BackendPreference } from './core/backend.js';
 import type { BaseModelId, InputRange, Pooling } from './core/base-models.js';
-import type { Prediction, TrainingHistory, TrainOptions } from './core/classifier.js';
+import type { Prediction, TrainingHistory } from './core/classifier.js';
+import type { TrainOptions } from './core/train-options.js';
 import type { BaseModelInfo } from './core/feature-extractor.js';
 import type { ModelMetadata } from './core/model-io.js';
 import type { FileWithPath, LabelCounts, OrganizeOptions, SkippedFile } from './io/dataset.js';
@@ -30,7 +31,10 @@ export interface Progress {
 export interface DataLoadedDetail {
   labels: string[];
   counts: LabelCounts;
+  /** Every file not used, with the reason. */
   skipped: SkippedFile[];
+  /** Hidden and system files left out without a reason (`.DS_Store`, `Thumbs.db`, `._x.jpg`, ...), by path. */
+  ignored: string[];
 }
 
 /** One validation image and what the trained model made of it. */
@@ -72,6 +76,8 @@ export interface TrainedDetail {
   phaseMs: Record<Phase, number>;
   /** Every file not used, with the reason. */
   skipped: SkippedFile[];
+  /** Hidden and system files left out (see `DataLoadedDetail.ignored`), by path. */
+  ignored: string[];
 }
 
 /** The `predicted` event's detail. */
@@ -159,6 +165,8 @@ export interface TrainerApi {
   readonly busy: boolean;
   /** What is in progress: `training`, `loading` (a saved model), or undefined. */
   readonly busyWith: Activity | undefined;
+  /** Makes the model's pipeline now (a worker starts, or the in-page one loads); `train()` and `load()` do it themselves. */
+  start(): Promise<void>;
   train(files: FileWithPath[], options?: TrainerOptions, hooks?: TrainHooks): Promise<TrainedDetail>;
   predict(input: ImageBitmapSource | tf.Tensor3D, source?: string): Promise<PredictedDetail>;
   save(destination?: string): Promise<File[]>;

@@ -42,7 +42,7 @@ export class StubPipeline implements PipelineApi {
   async train(files: FileWithPath[], options: TrainerOptions, hooks: RunHooks): Promise<TrainedDetail> {
     this.runs.push(options);
     const dataset = await organizeFiles(files, options);
-    hooks.onDataLoaded?.({ labels: dataset.labels, counts: countLabels(dataset.labels, dataset.examples), skipped: [...dataset.skipped] });
+    hooks.onDataLoaded?.({ labels: dataset.labels, counts: countLabels(dataset.labels, dataset.examples), skipped: [...dataset.skipped], ignored: dataset.ignored });
     if (this.config.failWith) throw this.config.failWith;
     if (dataset.labels.length < 2) throw errors.tooFewLabels(dataset.labels);
     const epochs = options.epochs ?? 3;
@@ -79,6 +79,7 @@ export class StubPipeline implements PipelineApi {
       durationMs: 1,
       phaseMs: { 'loading-model': 0, reading: 0, training: 1 },
       skipped: dataset.skipped,
+      ignored: dataset.ignored,
     };
   }
 

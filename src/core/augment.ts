@@ -1,4 +1,7 @@
 /** RGBA pixels, as `ImageData` holds them (an `ImageData` is one). */
+/** The most augmented copies per training image: each one costs as much as reading the image again. */
+export const MAX_AUGMENT = 16;
+
 export interface Pixels {
   data: Uint8ClampedArray;
   width: number;

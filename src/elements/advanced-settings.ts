@@ -2,7 +2,7 @@
 import { html, nothing } from 'lit';
 import { live } from 'lit/directives/live.js';
 import { BASE_MODELS, DEFAULT_BASE_MODEL, isBaseModelId, type BaseModelId, type BaseModelSpec } from '../core/base-models.js';
-import { DEFAULT_TRAIN_OPTIONS, POOLED_TRAIN_DEFAULTS } from '../core/classifier.js';
+import { DEFAULT_TRAIN_OPTIONS, POOLED_TRAIN_DEFAULTS } from '../core/train-options.js';
 import type { Formats, Strings } from './strings.js';
 
 /** The choices of the augmentation list: 0 (off) to 4 extra copies per image. */

@@ -71,7 +71,7 @@ export function renderConfusionMatrix(labels: string[], matrix: number[][], sele
                             type="button"
                             class="cell"
                             aria-pressed=${pressed ? 'true' : 'false'}
-                            aria-label=${t.cell(f.count(count), labels[actual], labels[predicted])}
+                            aria-label=${t.cell(f.count(count), labels[actual], labels[predicted], count)}
                             @click=${() => onSelect({ actual, predicted })}
                           >
                             ${f.count(count)}

@@ -3,7 +3,7 @@ import { customElement, property, query } from 'lit/decorators.js';
 import type * as tf from '../core/tf.js';
 import type { BackendPreference } from '../core/backend.js';
 import type { BaseModelId, InputRange, Pooling } from '../core/base-models.js';
-import { DEFAULT_TRAIN_OPTIONS } from '../core/classifier.js';
+import { DEFAULT_TRAIN_OPTIONS } from '../core/train-options.js';
 import type { ModelMetadata } from '../core/model-io.js';
 import { DEFAULT_ORGANIZE_OPTIONS, type FileWithPath, type Layout } from '../io/dataset.js';
 import { readDrop } from '../io/drop.js';
@@ -219,10 +219,21 @@ export class MlClassifier extends LitElement {
   /**
    * Where the model runs (read-only): `worker` (a Web Worker of this element's own) or `main` (the
    * page: `main-thread` set, no `Worker`/`OffscreenCanvas`, or the worker could not start). Before
-   * the first `train()`/`load()` it says where the model is meant to run.
+   * the model's engine has started (`start()`, or the first `train()`/`load()`/`src`) it says where
+   * the model is meant to run; afterwards, where it runs.
    */
   get thread(): Thread {
     return this.training.thread;
+  }
+
+  /**
+   * Starts the model's engine now instead of on first use: the element's worker starts (from a
+   * bundle on another origin too, see the README), or the in-page engine loads where it cannot.
+   * Optional: `train()`, `load()` and `src` start it themselves.
+   * @returns where the model runs: `worker` or `main` (then also `thread`).
+   */
+  start(): Promise<Thread> {
+    return this.training.start();
   }
 
   /**
@@ -492,7 +503,8 @@ export class MlClassifier extends LitElement {
     event.preventDefault();
     this.dragging = undefined;
     this.requestUpdate();
-    if (!event.dataTransfer || this.training.busy) return;
+    if (!event.dataTransfer) return;
+    if (this.training.busy) return this.training.refuseWhileBusy();
     readDrop(event.dataTransfer).then(
       (files) => this.train(files).catch(alreadyReported),
       (error) => this.training.fail(error, 'reading'),

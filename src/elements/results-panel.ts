@@ -68,13 +68,14 @@ export function renderResults(r: Results, t: Strings, f: Formats) {
     ${
       data.skipped.length
         ? html`<details>
-            <summary>${t.skipped(f.count(data.skipped.length))}</summary>
+            <summary>${t.skipped(f.count(data.skipped.length), data.skipped.length)}</summary>
             <ul>
               ${data.skipped.map((s) => html`<li><code>${s.path}</code>: ${s.reason}</li>`)}
             </ul>
           </details>`
         : nothing
     }
+    ${data.ignored.length ? html`<p class="muted ignored">${t.ignoredSystemFiles(f.count(data.ignored.length), data.ignored.length, data.ignored.join(', '))}</p>` : nothing}
   </section>`;
 }
 
@@ -83,7 +84,7 @@ function renderCellImages(r: Results, result: TrainedDetail, t: Strings, f: Form
   const cell = r.selectedCell;
   if (!cell) return nothing;
   return html`<figure class="cell-images">
-    <figcaption>${t.cell(f.count(r.cellImages.length), result.labels[cell.actual], result.labels[cell.predicted])}</figcaption>
+    <figcaption>${t.cell(f.count(r.cellImages.length), result.labels[cell.actual], result.labels[cell.predicted], r.cellImages.length)}</figcaption>
     <ul>
       ${r.cellImages.map((image) => html`<li><img src=${image.url} alt=${image.path} title=${image.path} /></li>`)}
     </ul>

@@ -72,7 +72,10 @@ export interface Strings {
   label: string;
   trainingImages: string;
   validationImages: string;
-  skipped: (count: string) => string;
+  /** `count` formatted; `n` the number, for plural forms (`Intl.PluralRules`). */
+  skipped: (count: string, n: number) => string;
+  /** Hidden and system files left out (`.DS_Store`, ...): `count` formatted, `n` the number, `paths` their paths. */
+  ignoredSystemFiles: (count: string, n: number, paths: string) => string;
   lossTitle: string;
   accuracyTitle: string;
   trainingSeries: string;
@@ -91,7 +94,8 @@ export interface Strings {
   images: string;
   matrixCaption: string;
   /** A confusion-matrix cell: `count` images of `actual` predicted as `predicted`. */
-  cell: (count: string, actual: string, predicted: string) => string;
+  /** `count` formatted; `n` the number, for plural forms. */
+  cell: (count: string, actual: string, predicted: string, n: number) => string;
   /** An error's text; `message` is the English one, naming the file and the reason. */
   error: (code: ClassifierErrorCode | 'unknown', message: string) => string;
 }
@@ -142,7 +146,8 @@ export const DEFAULT_STRINGS: Strings = {
   label: 'Label',
   trainingImages: 'Training images',
   validationImages: 'Validation images',
-  skipped: (count) => `${count} file(s) skipped`,
+  skipped: (count, n) => `${count} ${englishPlural(n, 'file', 'files')} skipped`,
+  ignoredSystemFiles: (count, n, paths) => `${count} hidden or system ${englishPlural(n, 'file', 'files')} left out: ${paths}`,
   lossTitle: 'Loss',
   accuracyTitle: 'Accuracy',
   trainingSeries: 'training',
@@ -159,9 +164,16 @@ export const DEFAULT_STRINGS: Strings = {
   correct: 'Correct',
   images: 'Images',
   matrixCaption: 'Confusion matrix on the validation images: rows are the true labels, columns the predicted ones. Select a number to see those images.',
-  cell: (count, actual, predicted) => `${count} image(s) of “${actual}” predicted as “${predicted}”`,
+  cell: (count, actual, predicted, n) => `${count} ${englishPlural(n, 'image', 'images')} of “${actual}” predicted as “${predicted}”`,
   error: (_code, message) => message,
 };
+
+const englishPlurals = new Intl.PluralRules('en');
+
+/** The English word for `n` things: `one` or `other` (`Intl.PluralRules`). */
+function englishPlural(n: number, one: string, other: string): string {
+  return englishPlurals.select(n) === 'one' ? one : other;
+}
 
 /** Number formats in one language: counts, percentages (0-1 in), and fixed decimals. */
 export interface Formats {

@@ -110,6 +110,12 @@ export class TrainingController implements ReactiveController {
     return (this.engine ?? this.retired)?.memory() ?? { numTensors: 0, numBytes: 0 };
   }
 
+  /** Makes the engine and starts its pipeline (the worker, or the page's fallback); see `MlClassifier.start`. */
+  async start(): Promise<Thread> {
+    await this.ensureEngine().start();
+    return this.thread;
+  }
+
   /** See `MlClassifier.train`. */
   async train(files: Array<File | FileWithPath>, options: { signal?: AbortSignal } = {}): Promise<TrainedDetail> {
     const engine = this.ensureEngine();
@@ -151,6 +157,8 @@ export class TrainingController implements ReactiveController {
         },
       });
       revokeThumbnails(previous.predictions);
+      // A drop refused meanwhile said so; the run it waited for has ended.
+      this.error = undefined;
       this.result = detail;
       this.history = detail.history;
       this.loadedModel = undefined;
@@ -170,6 +178,18 @@ export class TrainingController implements ReactiveController {
       this.fail(error, phase);
       throw error;
     }
+  }
+
+  /**
+   * Refuses files dropped while a run or a load is in progress: `failed` with `busy` (nothing is
+   * queued: the files were dropped on a run that has its own), and the message shown until the
+   * run ends.
+   */
+  refuseWhileBusy(): void {
+    const { message } = errors.busy(this.engine?.busyWith);
+    this.error = { code: 'busy', message };
+    this.host.requestUpdate();
+    this.host.dispatchEvent(new FailedEvent({ code: 'busy', message, during: this.progress?.phase ?? 'reading' }));
   }
 
   /** See `MlClassifier.predict`. */
@@ -328,6 +348,7 @@ export class TrainingController implements ReactiveController {
       this.selectCell(undefined);
       this.clearPredictions();
       this.loadedModel = { source: name, metadata, ignored };
+      this.error = undefined;
       this.host.status = 'loaded';
       this.announcement = { loaded: { source: name, metadata } };
       this.host.requestUpdate();

@@ -159,8 +159,12 @@ export class Engine implements TrainerApi {
     }
   }
 
-  /** Makes the pipeline now (once), outside any run. @throws whatever `make()` throws. */
-  protected async prepare(): Promise<void> {
+  /**
+   * Makes the pipeline now (once; `train()` and `load()` make it themselves): a worker starts, or
+   * the in-page pipeline loads. Afterwards `thread` says where the model runs.
+   * @throws whatever making it throws (`RemoteTrainer`: `worker-unavailable`).
+   */
+  async start(): Promise<void> {
     await this.ready();
   }
 

@@ -1,8 +1,9 @@
 import * as tf from '../core/tf.js';
 import { recoverFromContextLoss, selectBackend, watchContextLoss } from '../core/backend.js';
-import { Classifier, resolveTrainOptions } from '../core/classifier.js';
+import { Classifier } from '../core/classifier.js';
+import { resolveTrainOptions } from '../core/train-options.js';
 import { errors } from '../core/errors.js';
-import { augmentImage, seededRandom, type AugmentRandom, type Pixels } from '../core/augment.js';
+import { MAX_AUGMENT, augmentImage, seededRandom, type AugmentRandom, type Pixels } from '../core/augment.js';
 import { BASE_MODELS, DEFAULT_BASE_MODEL, POOLINGS, baseModelUrl, isBaseModelId } from '../core/base-models.js';
 import { disposeLayersModel } from '../core/dispose.js';
 import { loadBaseModel, type BaseModelSource } from '../core/feature-extractor.js';
@@ -13,9 +14,6 @@ import { decodeFailureReason, decodeImage } from '../io/decode.js';
 import { describeInput, isTensor } from '../io/inputs.js';
 import type { LoadedModel, LoadOptions, MemoryInfo, Phase, PredictedDetail, Thread, TrainedDetail, TrainerOptions } from '../types.js';
 import type { PipelineApi, RunHooks } from './pipeline-api.js';
-
-/** The most augmented copies per training image: each one costs as much as reading the image again. */
-export const MAX_AUGMENT = 16;
 
 /** Images decoded and in flight at once: enough to overlap decoding and activations, few enough to bound memory. */
 const DECODE_AHEAD = 2;
@@ -57,7 +55,7 @@ export class Pipeline implements PipelineApi {
     let fresh: { classifier: Classifier; loaded: NonNullable<Pipeline['loaded']> } | undefined;
     try {
       const dataset = await organizeFiles(files, options);
-      hooks.onDataLoaded?.({ labels: dataset.labels, counts: countLabels(dataset.labels, dataset.examples), skipped: [...dataset.skipped] });
+      hooks.onDataLoaded?.({ labels: dataset.labels, counts: countLabels(dataset.labels, dataset.examples), skipped: [...dataset.skipped], ignored: dataset.ignored });
       if (dataset.labels.length < 2) throw errors.tooFewLabels(dataset.labels);
 
       let t = performance.now();
@@ -129,6 +127,7 @@ export class Pipeline implements PipelineApi {
         durationMs: performance.now() - started,
         phaseMs,
         skipped: dataset.skipped,
+        ignored: dataset.ignored,
       };
     } catch (error) {
       fresh?.classifier.dispose();

@@ -44,7 +44,7 @@ export class RemoteTrainer extends Engine {
    * and `load()` start it themselves; call this to start early or to learn whether workers work here.
    * @throws ClassifierError `worker-unavailable` when the worker cannot start (see `WorkerPipeline.start`).
    */
-  async start(): Promise<void> {
-    await this.prepare();
+  override async start(): Promise<void> {
+    await super.start();
   }
 }

@@ -58,21 +58,39 @@ export class WorkerPipeline implements PipelineApi {
    * @param workerUrl the worker module; default `trainer.worker.js` next to this module (where
    *   the build puts it; bundlers that follow `new Worker(new URL(..., import.meta.url))` find it).
    * @param startTimeoutMs how long the worker may take to say `ready`, in ms.
+   * A worker URL of another origin than the page's (a bundle on a CDN) is started through a
+   * `blob:` module worker that imports it; that needs the script served with CORS
+   * (`Access-Control-Allow-Origin`) and, under a Content-Security-Policy, `worker-src blob:` with
+   * the script's origin in `script-src`.
+   *
    * @throws ClassifierError `worker-unavailable`: `Worker` missing or refused (a
    *   Content-Security-Policy without `worker-src`/`script-src 'self'`), the module failing to
    *   load, or no `ready` within the timeout.
    */
   static async start(workerUrl?: string | URL, startTimeoutMs = WORKER_START_TIMEOUT_MS): Promise<WorkerPipeline> {
     let worker: Worker;
+    let trampoline: string | undefined;
     try {
-      // Written out literally for bundlers, which recognise this form and emit the worker.
-      worker = workerUrl ? new Worker(workerUrl, { type: 'module' }) : new Worker(new URL('./trainer.worker.js', import.meta.url), { type: 'module' });
+      const url = new URL(workerUrl ?? new URL('./trainer.worker.js', import.meta.url), pageUrl());
+      if (url.origin === new URL(pageUrl()).origin) {
+        // Written out literally for bundlers, which recognise this form and emit the worker.
+        worker = workerUrl ? new Worker(workerUrl, { type: 'module' }) : new Worker(new URL('./trainer.worker.js', import.meta.url), { type: 'module' });
+      } else {
+        // A worker's script must be same-origin with the page (a bundle on a CDN is not). A module
+        // worker of the page's own (a blob: URL) may import one from anywhere that serves it with
+        // CORS, and what that imports resolves against its own URL: the chunks come from the CDN,
+        // the same URLs the page loaded, so nothing is downloaded twice.
+        trampoline = URL.createObjectURL(new Blob([`import ${JSON.stringify(url.href)};`], { type: 'text/javascript' }));
+        worker = new Worker(trampoline, { type: 'module' });
+      }
     } catch (error) {
       // Refused at once: no Worker here, or a Content-Security-Policy that forbids it.
+      if (trampoline) URL.revokeObjectURL(trampoline);
       throw errors.workerUnavailable(messageOf(error));
     }
     await new Promise<void>((resolve, reject) => {
       const cleanup = () => {
+        if (trampoline) URL.revokeObjectURL(trampoline);
         clearTimeout(timer);
         worker.removeEventListener('message', onMessage);
         worker.removeEventListener('error', onError);
@@ -240,13 +258,17 @@ export class WorkerPipeline implements PipelineApi {
   }
 }
 
+/** The URL relative URLs are resolved against: the page's base URL (or, in a worker, its own). */
+function pageUrl(): string {
+  return typeof document !== 'undefined' ? document.baseURI : globalThis.location.href;
+}
+
 /** `url` resolved against the page (as the page's own `fetch` would), remembering the pair; undefined stays. */
 function absolute(url: string | undefined, urls: [string, string][]): string | undefined {
   if (!url) return url;
-  const base = typeof document !== 'undefined' ? document.baseURI : globalThis.location?.href;
   let resolved: string;
   try {
-    resolved = new URL(url, base).href;
+    resolved = new URL(url, pageUrl()).href;
   } catch {
     return url; // not a URL at all: the worker reports it as the page would
   }

@@ -35,8 +35,10 @@ export interface Dataset {
   /** Label names, sorted (`localeCompare`), so the order never depends on file order. */
   labels: string[];
   examples: Example[];
-  /** Files that are not used, each with the reason; hidden and system files are left out silently. */
+  /** Files that are not used, each with the reason (hidden and system files are in `ignored` instead). */
   skipped: SkippedFile[];
+  /** Hidden and system files left out (`.DS_Store`, `Thumbs.db`, `._x.jpg`, ...; see `isHiddenOrSystem`), by path. */
+  ignored: string[];
 }
 
 /**
@@ -100,7 +102,9 @@ export function labelFromFileName(fileName: string): string {
  * is held out, never a label's last training image. Files that are not used are returned in
  * `skipped` with the reason: not an image file, outside a label folder, no CSV row (and CSV rows
  * without their image), an empty label, a validation label with no training images. Hidden and
- * system files are left out silently.
+ * system files are left out and listed in `ignored`. File names, folder names and CSV cells are
+ * compared in one Unicode form (NFC), so a `labels.csv` written with composed characters matches
+ * files whose names the file system gives decomposed (as macOS does); paths are reported as given.
  *
  * @throws ClassifierError `no-label-file` when `layout` is `csv` and no `.csv`/`.tsv` file was given.
  */
@@ -109,7 +113,13 @@ export async function organizeFiles(files: FileWithPath[], options: OrganizeOpti
   const paths = files.map((f) => f.path.split('/').filter(Boolean));
   // Drop the picked folder's own name when every file is inside it (it may itself be hidden).
   const root = paths.length > 0 && paths.every((p) => p.length > 1 && p[0] === paths[0][0]) ? 1 : 0;
-  const entries: Entry[] = files.map((f, i) => ({ ...f, parts: paths[i].slice(root) })).filter((e) => !isHiddenOrSystem(e.parts.join('/')));
+  const ignored: string[] = [];
+  const entries: Entry[] = [];
+  for (const [i, file] of files.entries()) {
+    const parts = paths[i].slice(root).map((part) => part.normalize('NFC'));
+    if (isHiddenOrSystem(parts.join('/'))) ignored.push(file.path);
+    else entries.push({ ...file, parts });
+  }
   const labelFiles = entries.filter((e) => LABEL_FILE.test(e.path));
   const images = entries.filter((e) => {
     if (LABEL_FILE.test(e.path)) return false;
@@ -154,8 +164,8 @@ export async function organizeFiles(files: FileWithPath[], options: OrganizeOpti
     for (const e of images) byName.set(e.parts.at(-1)!, [...(byName.get(e.parts.at(-1)!) ?? []), e]);
     const matched = new Set<Entry>();
     for (const row of rows) {
-      const path = row.folder ? `${row.folder}/${row.file}` : row.file;
-      const sameName = byName.get(row.file);
+      const path = (row.folder ? `${row.folder}/${row.file}` : row.file).normalize('NFC');
+      const sameName = byName.get(row.file.normalize('NFC'));
       const image = byPath.get(path) ?? (sameName?.length === 1 ? sameName[0] : undefined);
       if (!image) {
         skipped.push({ path, reason: `listed in ${row.source} (line ${row.line}) but not among the files given` });
@@ -178,7 +188,7 @@ export async function organizeFiles(files: FileWithPath[], options: OrganizeOpti
   if (!splitGiven || !kept.some((e) => e.split === 'validation')) {
     holdOut(kept, options.validationSplit ?? DEFAULT_ORGANIZE_OPTIONS.validationSplit, options.seed ?? DEFAULT_ORGANIZE_OPTIONS.seed);
   }
-  return { labels, examples: kept, skipped };
+  return { labels, examples: kept, skipped, ignored };
 }
 
 /** A visible file with its path below the picked folder, split into segments. */

@@ -27,7 +27,7 @@ export const DEFAULT_DECODE_SIZE = 224;
  *   `mobilenet-v2-0.50-96`).
  * @returns `ImageData` of `size` x `size` RGBA pixels (alpha 255): 200,704 bytes at 224.
  * @throws Error with the browser's reason when the bytes are not a decodable image, or after
- *   {@link DECODE_TIMEOUT_MS}.
+ *   {@link DECODE_TIMEOUT_MS}; {@link SVG_UNSUPPORTED} for an SVG.
  */
 export function decodeImage(source: ImageBitmapSource, size = DEFAULT_DECODE_SIZE): Promise<ImageData> {
   return withTimeout(decode(source, size), DECODE_TIMEOUT_MS);
@@ -36,6 +36,7 @@ export function decodeImage(source: ImageBitmapSource, size = DEFAULT_DECODE_SIZ
 async function decode(source: ImageBitmapSource, size: number): Promise<ImageData> {
   // By content, not name or type: downloaded sets often hold PNGs named .jpg.
   const header = source instanceof Blob ? new DataView(await source.slice(0, 256 * 1024).arrayBuffer()) : undefined;
+  if (source instanceof Blob && header && isSvg(source, header)) throw new Error(SVG_UNSUPPORTED);
   const image = source instanceof Blob && header && isJpeg(header) ? await decodeJpeg(source, header, size) : await createImageBitmap(source, { imageOrientation: 'from-image' });
   try {
     const [width, height] = image instanceof ImageBitmap ? [image.width, image.height] : [image.displayWidth, image.displayHeight];
@@ -51,6 +52,19 @@ async function decode(source: ImageBitmapSource, size: number): Promise<ImageDat
   } finally {
     image.close();
   }
+}
+
+/**
+ * Why an SVG is refused: it has no pixels until drawn at a size, and a worker cannot draw one
+ * (`createImageBitmap` of an SVG blob is refused off the main thread).
+ */
+export const SVG_UNSUPPORTED = 'SVG images are not supported: convert to PNG';
+
+/** An SVG by its type, its name, or its first bytes (`<svg`, or an XML declaration followed by one). */
+function isSvg(blob: Blob, header: DataView): boolean {
+  if (blob.type === 'image/svg+xml' || (blob instanceof File && /\.svgz?$/i.test(blob.name))) return true;
+  const start = new TextDecoder().decode(new Uint8Array(header.buffer, 0, Math.min(header.byteLength, 512))).trimStart();
+  return /^(<\?xml[^>]*>\s*)?(<!--[\s\S]*?-->\s*)*(<!DOCTYPE svg[^>]*>\s*)?<svg[\s>]/i.test(start);
 }
 
 /** A JPEG decoded at reduced size where `ImageDecoder` exists; else a full `ImageBitmap`. */

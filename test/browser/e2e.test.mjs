@@ -2,7 +2,7 @@
 // (`npm run build` first; `npm test` does), served with a strict Content-Security-Policy, driven
 // in Debian's Chromium through the element's real file inputs. Run: `npm run test:browser`.
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -54,6 +54,9 @@ export const CSP = [
 ].join('; ');
 
 let server;
+/** A second origin for the page that embeds the bundle from `origin`, as a blog embeds it from a CDN. */
+let pageServer;
+let pageOrigin;
 let browser;
 let origin;
 /**
@@ -76,6 +79,8 @@ before(async () => {
         (ctx, next) => {
           // By path, not by the response's type: a 304 revalidation has no body to type.
           if (ctx.path.endsWith('.html')) ctx.set('Content-Security-Policy', CSP);
+          // As a CDN serves it: any page may load the bundle, its worker, chunks, .wasm and models.
+          ctx.set('Access-Control-Allow-Origin', '*');
           return next();
         },
         (ctx, next) => {
@@ -95,6 +100,29 @@ before(async () => {
     logStartMessage: false,
   });
   origin = `http://127.0.0.1:${server.server.address().port}`;
+  // localhost and 127.0.0.1 are two origins: the page on one, the bundle on the other.
+  pageServer = await startDevServer({
+    config: {
+      rootDir: path.join(root, 'demo'),
+      hostname: 'localhost',
+      port: 0,
+      middleware: [
+        (ctx, next) => {
+          const page = CDN_PAGES[ctx.path];
+          if (!page) return next();
+          ctx.type = 'html';
+          ctx.body = page.html(origin);
+          if (page.csp) ctx.set('Content-Security-Policy', page.csp(origin));
+          return undefined;
+        },
+      ],
+    },
+    readCliArgs: false,
+    readFileConfig: false,
+    autoExitProcess: false,
+    logStartMessage: false,
+  });
+  pageOrigin = `http://localhost:${pageServer.server.address().port}`;
   browser = await puppeteer.launch({
     executablePath: chromiumPath,
     headless: true,
@@ -105,7 +133,36 @@ before(async () => {
 after(async () => {
   await browser?.close();
   await server?.stop();
+  await pageServer?.stop();
 });
+
+/** A blog page on `pageOrigin` that embeds the bundle from `bundleOrigin` with one script tag. */
+const cdnPage = (bundleOrigin) => `<!doctype html>
+<html lang="en">
+  <head>
+    <meta charset="utf-8" />
+    <title>A blog post with the classifier from a CDN</title>
+    <script type="module" src="${bundleOrigin}/dist/ml-classifier.js"></script>
+  </head>
+  <body>
+    <ml-classifier model-url="${bundleOrigin}${MODEL_URL}"></ml-classifier>
+  </body>
+</html>`;
+
+/**
+ * What a page that embeds the bundle from a CDN needs under a strict policy: the CDN's origin in
+ * `script-src` (the entry and its chunks) and `connect-src` (the model, the .wasm files);
+ * `worker-src blob: <cdn>`, for the worker started from a blob: URL and the CDN's worker script and
+ * chunks it imports (a module worker's imports are fetched as worker scripts; with `blob:` alone
+ * the worker failed and the element fell back to the page); and `'wasm-unsafe-eval'`.
+ */
+export const cdnCsp = (bundleOrigin) =>
+  ["default-src 'none'", `script-src ${bundleOrigin} 'wasm-unsafe-eval'`, `worker-src blob: ${bundleOrigin}`, `connect-src ${bundleOrigin}`, "img-src 'self' blob:", "base-uri 'none'"].join('; ');
+
+const CDN_PAGES = {
+  '/cdn.html': { html: cdnPage },
+  '/cdn-strict.html': { html: cdnPage, csp: cdnCsp },
+};
 
 /**
  * Opens the page in a new tab of the same browser profile (so IndexedDB carries over between
@@ -113,7 +170,7 @@ after(async () => {
  * the element's events. `block(url)` makes the server drop matching requests, as if the network
  * were down for them.
  */
-async function visit({ block } = {}) {
+async function visit({ block, url = `${origin}/demo/bundle.html`, csp = CSP } = {}) {
   const page = await browser.newPage();
   await page.setViewport({ width: 1000, height: 900 });
   const requests = [];
@@ -129,9 +186,13 @@ async function visit({ block } = {}) {
     document.addEventListener('securitypolicyviolation', (e) => log.violations.push(`${e.effectiveDirective} blocked ${e.blockedURI || 'inline'} at ${e.sourceFile}:${e.lineNumber}`));
     document.addEventListener('predicted', (e) => log.predicted.push({ source: e.detail.source, label: e.detail.label, confidence: e.detail.confidence }), true);
     document.addEventListener('failed', (e) => log.failed.push(`${e.detail.code}: ${e.detail.message}`), true);
+    // The page's long tasks (50 ms or more on the main thread), with when they started.
+    log.longTasks = [];
+    new PerformanceObserver((list) => list.getEntries().forEach((t) => log.longTasks.push({ start: t.startTime, duration: t.duration }))).observe({ type: 'longtask', buffered: true });
   });
-  const response = await page.goto(`${origin}/demo/bundle.html`);
-  assert.equal(response.headers()['content-security-policy'], CSP);
+  const response = await page.goto(url);
+  // null: a page served without a policy.
+  assert.equal(response.headers()['content-security-policy'] ?? null, csp);
   await page.evaluate(() => customElements.whenDefined('ml-classifier'));
   const log = () => page.evaluate(() => window.__e2e);
   return { page, requests, blocked, messages, log };
@@ -140,6 +201,7 @@ async function visit({ block } = {}) {
 /** Chooses `folder` through the element's folder input and waits for `trained` (or failure). */
 async function train(page, folder) {
   const input = await page.waitForSelector('ml-classifier >>> input[name="training-data"]');
+  await page.evaluate(() => (window.__e2e.chosenAt = performance.now()));
   // DOM.setFileInputFiles: for a webkitdirectory input, Chromium lists the folder recursively,
   // as its folder picker does.
   await input.uploadFile(folder);
@@ -266,5 +328,64 @@ test('second visit with the model files unreachable: the base model comes from I
     [],
   );
   console.log(`second visit: ${requests.length} requests, none for the model; ${((Date.now() - start) / 1000).toFixed(1)} s`);
+  await page.close();
+});
+
+for (const [name, file] of [
+  ['no policy', '/cdn.html'],
+  ['a strict policy', '/cdn-strict.html'],
+]) {
+  test(`from a CDN (bundle and model on another origin, served with CORS), ${name}: trains in its worker, the page never blocked`, { timeout: 900_000 }, async () => {
+    const url = `${pageOrigin}${file}`;
+    const { page, requests, log, messages } = await visit({ url, csp: CDN_PAGES[file].csp?.(origin) ?? null });
+    assert.equal(await page.evaluate(() => document.querySelector('ml-classifier').start()), 'worker', `console: ${messages.join(' | ')}`);
+    const result = await train(page, PEXELS);
+    const events = await log();
+    assert.equal(result.status, 'trained', `training failed: ${events.failed.join('; ')}; console: ${messages.join(' | ')}`);
+    assert.equal(result.thread, 'worker');
+    assert.deepEqual(result.labels, labelsOf(PEXELS));
+    assert.ok(result.validationAccuracy >= 0.8, `validation accuracy ${result.validationAccuracy}`);
+    const longTasks = events.longTasks.filter((t) => t.start >= events.chosenAt);
+    assert.deepEqual(longTasks, [], 'main-thread tasks of 50 ms or more after the folder was chosen');
+    assert.deepEqual(events.violations, []);
+    assert.deepEqual(
+      requests.filter((u) => !['data:', 'blob:'].includes(new URL(u).protocol) && ![origin, pageOrigin].includes(new URL(u).origin)),
+      [],
+      'requests to a third origin',
+    );
+    // The worker and the TensorFlow.js chunk once each: the blob: worker imports the CDN's files.
+    const fetched = (pattern) => requests.filter((u) => pattern.test(new URL(u).pathname)).length;
+    assert.equal(fetched(/\/dist\/trainer\.worker\.js$/), 1, 'trainer.worker.js requests');
+    console.log(
+      `from a CDN, ${name}: ${requests.length} requests; ${result.backend}, validation accuracy ${result.validationAccuracy}; training ${(result.durationMs / 1000).toFixed(1)} s; longest task after choosing ${Math.max(0, ...events.longTasks.filter((t) => t.start >= events.chosenAt).map((t) => t.duration)).toFixed(0)} ms`,
+    );
+    await page.close();
+  });
+}
+
+test('first paint: the element renders from the entry alone; TensorFlow.js, the worker and the model come on first use', { timeout: 300_000 }, async () => {
+  const { page, requests } = await visit();
+  await page.waitForSelector('ml-classifier >>> [part~="dropzone"] button');
+  // Idle for a moment after rendering: nothing more may be fetched until the element is used.
+  await new Promise((resolve) => setTimeout(resolve, 1500));
+  const beforeUse = [...requests];
+  const scripts = beforeUse.filter((u) => new URL(u).pathname.startsWith('/dist/'));
+  const bytes = scripts.reduce((n, u) => n + readFileSync(path.join(root, new URL(u).pathname)).length, 0);
+  // The largest chunk the worker imports holds TensorFlow.js and the pipeline.
+  const tfChunk = [...readFileSync(path.join(root, 'dist/trainer.worker.js'), 'utf8').matchAll(/from\s*["']\.\/(ml-classifier-[^"']+\.js)["']/g)]
+    .map((m) => m[1])
+    .sort((a, b) => readFileSync(path.join(root, 'dist', b)).length - readFileSync(path.join(root, 'dist', a)).length)[0];
+  assert.ok(tfChunk, 'the worker imports a shared chunk');
+  assert.ok(!beforeUse.some((u) => u.endsWith(`/dist/${tfChunk}`)), `${tfChunk} fetched before first use`);
+  assert.deepEqual(
+    beforeUse.filter((u) => /trainer\.worker\.js|tfjs-backend|\.wasm$|model\.json$/.test(u)),
+    [],
+    'worker, backends or model fetched before first use',
+  );
+  assert.ok(bytes < 150_000, `${bytes} bytes of script before first use`);
+  assert.equal(await page.evaluate(() => document.querySelector('ml-classifier').start()), 'worker');
+  assert.ok(requests.some((u) => u.endsWith('/dist/trainer.worker.js')));
+  assert.ok(requests.some((u) => u.endsWith(`/dist/${tfChunk}`)));
+  console.log(`first paint: ${scripts.length} script requests, ${bytes} bytes (${scripts.map((u) => new URL(u).pathname).join(', ')}); after start(): ${requests.length} requests`);
   await page.close();
 });

@@ -3,7 +3,7 @@ import { executeServerCommand } from '@web/test-runner-commands';
 import '../../src/ml-classifier.js';
 import type { MlClassifier } from '../../src/ml-classifier.js';
 import type { PredictedEvent, TrainedEvent } from '../../src/events.js';
-import { DEFAULT_TRAIN_OPTIONS } from '../../src/core/classifier.js';
+import { DEFAULT_TRAIN_OPTIONS } from '../../src/core/train-options.js';
 import { MODEL_URL, PEXELS, WASM_PATH, folderName, isPhoto, listShared, splitCounts } from '../helpers.js';
 
 /**

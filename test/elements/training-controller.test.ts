@@ -184,3 +184,43 @@ describe('WebcamController', () => {
     expect(el.status).to.equal('idle');
   });
 });
+
+describe('TrainingController: what the results panel says', () => {
+  beforeEach(() => (stub = useStubEngine()));
+  afterEach(() => stub.restore());
+
+  it('counts skipped files in the right plural, and counts and lists the hidden and system files left out', async () => {
+    const el = await fixture<MlClassifier>(html`<ml-classifier></ml-classifier>`);
+    const detail = await el.train([...folder, file('pets/.DS_Store'), file('pets/cat/Thumbs.db')]);
+    expect(detail.ignored).to.deep.equal(['pets/.DS_Store', 'pets/cat/Thumbs.db']);
+    await el.updateComplete;
+    const results = shadow(el).querySelector('[part="results"]')!;
+    expect(results.querySelector(':scope > details summary')!.textContent!.trim()).to.equal('1 file skipped');
+    expect(results.querySelector('.ignored')!.textContent!.trim()).to.equal('2 hidden or system files left out: pets/.DS_Store, pets/cat/Thumbs.db');
+    await el.train([...folder, file('pets/b.txt')]);
+    await el.updateComplete;
+    expect(shadow(el).querySelector('[part="results"] > details summary')!.textContent!.trim()).to.equal('2 files skipped');
+    expect(shadow(el).querySelector('[part="results"] .ignored')).to.equal(null);
+  });
+
+  it('a folder dropped while a run is going is refused: failed with busy, the message shown until the run ends, the run unharmed', async () => {
+    const el = await fixture<MlClassifier>(html`<ml-classifier></ml-classifier>`);
+    const held = (stub.config.hold = gate());
+    const run = el.train(folder);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const failed = oneEvent(el, 'failed');
+    const transfer = new DataTransfer();
+    transfer.items.add(new File(['x'], '1.png', { type: 'image/png' }));
+    shadow(el)
+      .querySelector('[part="dropzone"]')!
+      .dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    expect((await failed).detail).to.include({ code: 'busy', during: 'reading' });
+    await el.updateComplete;
+    expect(errorText(el)).to.match(/^Training is already running/);
+    held.release();
+    expect((await run).labels).to.deep.equal(['cat', 'dog']);
+    await el.updateComplete;
+    expect(errorText(el)).to.equal('');
+    expect(stub.pipelines[0].runs).to.have.length(1);
+  });
+});

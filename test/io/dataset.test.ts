@@ -34,6 +34,7 @@ describe('io: organizing a folder into labels', async () => {
       { path: 'd/train/a/x.jpg.part', reason: 'not an image file' },
       { path: 'd/validation/c/3.jpg', reason: 'label "c" has no training images' },
     ]);
+    expect(data.ignored).to.deep.equal(['d/train/a/.DS_Store', 'd/train/b/Thumbs.db', 'd/train/a/desktop.ini', 'd/train/a/._1.jpg', 'd/.git/config']);
   });
 
   it('holds out a stratified, seeded ~15% of each label when there is no validation folder, never the last image', async () => {
@@ -100,6 +101,16 @@ describe('io: flat and CSV layouts', () => {
       { path: 'gone.jpg', reason: 'listed in labels.csv (line 5) but not among the files given' },
       { path: 'set/img/d.jpg', reason: 'has no row in labels.csv' },
     ]);
+  });
+
+  it('csv: cells and file names match whatever Unicode form each was written in (NFC and NFD), and paths are reported as given', async () => {
+    const nfc = 'crème'.normalize('NFC');
+    const nfd = 'crème'.normalize('NFD');
+    const csv = `file,label\n${nfc}0.jpg,${nfc}\n${nfc}1.jpg,${nfd}\nplain.jpg,other\nplain2.jpg,other\n`;
+    const data = await organizeFiles([withText('set/labels.csv', csv), ...files(`set/${nfd}0.jpg`, `set/${nfd}1.jpg`, 'set/plain.jpg', 'set/plain2.jpg')]);
+    expect(data.labels).to.deep.equal(['crème'.normalize('NFC'), 'other']);
+    expect(data.skipped).to.deep.equal([]);
+    expect(data.examples.map((e) => e.path).sort()).to.deep.equal([`set/${nfd}0.jpg`, `set/${nfd}1.jpg`, 'set/plain.jpg', 'set/plain2.jpg']);
   });
 
   it('csv: commas, a quoted comma in a file name, blank lines (counted in line numbers), extra columns', async () => {

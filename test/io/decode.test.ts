@@ -171,3 +171,14 @@ describe('io: decoding every kind of image', () => {
     }
   });
 });
+
+describe('io: formats that are refused by name', () => {
+  it('an SVG (by type, name or content) is refused with its own reason, not "could not decode"', async () => {
+    const svg = '<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="8" height="8"><rect width="8" height="8" fill="red"/></svg>';
+    const cases = [new Blob([svg], { type: 'image/svg+xml' }), new File([svg], 'logo.svg'), new Blob([svg.slice(svg.indexOf('<svg'))])];
+    for (const blob of cases) {
+      const error = await decodeImage(blob).catch((e) => e);
+      expect(decodeFailureReason(error)).to.equal('SVG images are not supported: convert to PNG');
+    }
+  });
+});

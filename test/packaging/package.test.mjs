@@ -18,9 +18,11 @@ function listFiles(dir) {
     .map((e) => path.relative(root, path.join(e.parentPath, e.name)).split(path.sep).join('/'));
 }
 
-/** The bundle's chunks (`rollup.config.mjs`): the code both entries import, and one per TensorFlow.js backend. */
+/** The bundle's entries: the element, the engine for scripts, the worker. */
+const ENTRIES = ['dist/ml-classifier.js', 'dist/ml-classifier-engine.js', 'dist/trainer.worker.js'];
+/** The bundle's chunks (`rollup.config.mjs`): the code the entries share, and one per TensorFlow.js backend. */
 const bundleChunks = readdirSync(path.join(root, 'dist'))
-  .filter((f) => /^ml-classifier-[\w-]+\.js$/.test(f))
+  .filter((f) => /^ml-classifier-[\w-]+\.js$/.test(f) && !ENTRIES.includes(`dist/${f}`))
   .map((f) => `dist/${f}`);
 /** The chunk of each backend, by name. */
 const backendChunks = Object.fromEntries(
@@ -46,7 +48,7 @@ describe('npm package', () => {
       'README.md',
       ...(existsSync(path.join(root, 'LICENSE')) ? ['LICENSE'] : []),
       'custom-elements.json',
-      ...['dist/ml-classifier.js', 'dist/trainer.worker.js', ...bundleChunks].flatMap((f) => [f, `${f}.map`]),
+      ...[...ENTRIES, ...bundleChunks].flatMap((f) => [f, `${f}.map`]),
       'dist/tfjs-backend-wasm.wasm',
       'dist/tfjs-backend-wasm-simd.wasm',
       'dist/tfjs-backend-wasm-threaded-simd.wasm',
@@ -73,7 +75,7 @@ describe('npm package', () => {
   });
 
   it('the bundle imports nothing from outside dist/: Lit, TensorFlow.js and d3-dsv are inside', () => {
-    for (const file of ['dist/ml-classifier.js', 'dist/trainer.worker.js', ...bundleChunks]) {
+    for (const file of [...ENTRIES, ...bundleChunks]) {
       // Minified: `import"x"`, `from"x"`, or `import("x")` (not `Buffer.from(" ")`); any bare
       // specifier would need a resolver.
       const specifiers = [...read(file).matchAll(/(?<![.\w$])(?:from\s*|import\s*\(?\s*)["']([^"']+)["']/g)].map((m) => m[1]);
@@ -84,16 +86,34 @@ describe('npm package', () => {
     }
   });
 
-  it('the main entry and the worker share the TensorFlow.js chunk (downloaded once), backends are imported only when selected, and the worker is found next to the code that starts it', () => {
+  it('the worker, the engine entry and the in-page fallback share the TensorFlow.js chunk (downloaded once); the element entry loads none of it; backends are imported only when selected; the worker is found next to the code that starts it', () => {
     /** Chunks a file imports statically (`from"./x.js"` or `import"./x.js"`), which load with it. */
     const imports = (file) => [...read(file).matchAll(/(?<![.\w$])(?:from\s*|import\s*)["']\.\/([^"']+)["']/g)].map((m) => `dist/${m[1]}`);
-    const [shared] = imports('dist/trainer.worker.js');
-    assert.deepEqual(imports('dist/trainer.worker.js'), [shared]);
-    assert.ok(imports('dist/ml-classifier.js').includes(shared));
-    for (const file of ['dist/ml-classifier.js', 'dist/trainer.worker.js', shared]) {
-      for (const chunk of Object.values(backendChunks)) assert.ok(!imports(file).includes(chunk), `${file} loads ${chunk} with it`);
+    /** Everything that loads with a file: its static imports, and theirs. */
+    const loadsWith = (file, seen = new Set()) => {
+      for (const chunk of imports(file)) if (!seen.has(chunk)) loadsWith(chunk, seen.add(chunk));
+      return seen;
+    };
+    const dynamicImports = (file) => [...read(file).matchAll(/import\(\s*["']\.\/([^"']+)["']\s*\)/g)].map((m) => `dist/${m[1]}`);
+    // The element entry: nothing of TensorFlow.js loads with it; its main-thread fallback imports the same chunk on demand.
+    const element = loadsWith('dist/ml-classifier.js');
+    // The worker's: the TensorFlow.js chunk, and small ones the element loads too (errors, the file layouts).
+    const workerChunks = imports('dist/trainer.worker.js');
+    const tfChunks = workerChunks.filter((chunk) => !element.has(chunk));
+    assert.equal(tfChunks.length, 1, `the worker's chunks that the element does not load: ${tfChunks.join(', ')}`);
+    const [shared] = tfChunks;
+    assert.match(read(shared), /tfjs|TensorFlow/i);
+    for (const chunk of element) assert.doesNotMatch(read(chunk), /registerBackend|tfjs-core/, `${chunk} holds TensorFlow.js`);
+    assert.ok(loadsWith('dist/ml-classifier-engine.js').has(shared));
+    const fallback = ['dist/ml-classifier.js', ...element].flatMap(dynamicImports);
+    assert.ok(
+      fallback.some((chunk) => chunk === shared || loadsWith(chunk).has(shared)),
+      `the fallback's dynamic import (${fallback.join(', ')}) reaches ${shared}`,
+    );
+    for (const file of [...ENTRIES, shared]) {
+      for (const chunk of Object.values(backendChunks)) assert.ok(!loadsWith(file).has(chunk), `${file} loads ${chunk} with it`);
     }
-    const dynamic = [...read(shared).matchAll(/import\(\s*["']\.\/([^"']+)["']\s*\)/g)].map((m) => `dist/${m[1]}`);
+    const dynamic = dynamicImports(shared);
     assert.deepEqual(dynamic.filter((f) => Object.values(backendChunks).includes(f)).sort(), Object.values(backendChunks).sort());
     assert.match(read('dist/ml-classifier.js') + bundleChunks.map(read).join(''), /["']\.\/trainer\.worker\.js["'],\s*import\.meta\.url/);
     assert.match(read('dist/esm/engine/worker-pipeline.js'), /new URL\('\.\/trainer\.worker\.js', import\.meta\.url\)/);
