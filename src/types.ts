@@ -13,9 +13,10 @@ import type { FileWithPath, LabelCounts, OrganizeOptions, SkippedFile } from './
 export type Phase = 'loading-model' | 'reading' | 'training';
 
 /**
- * Where a run is. In `reading`, images are decoded and turned into activations as they arrive:
- * `done` of `total` images have their activations. In `training`, `done` of `total` epochs are
- * finished and `loss`/`accuracy` (0-1) are the last epoch's.
+ * Where a run is. In `reading`, images are decoded and turned into activations as they arrive
+ * (in batches of 32): `done` of `total` images are read (decoded or skipped; with `augment`,
+ * `total` counts the copies), reported per image at most every 100 ms. In `training`, `done` of
+ * `total` epochs are finished and `loss`/`accuracy` (0-1) are the last epoch's.
  */
 export interface Progress {
   phase: Phase;

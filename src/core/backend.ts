@@ -59,9 +59,11 @@ async function activate(preference: BackendPreference, wasmPath?: string): Promi
   autoChoice = undefined;
   // Asked of a context of its own before tfjs makes one: a software renderer never starts the
   // WebGL backend (its shader compiles alone take seconds).
-  if (!SOFTWARE_RENDERER.test(webglRenderer()) && (await trySetBackend('webgl', wasmPath))) autoChoice = 'webgl';
+  const renderer = webglRenderer();
+  if (renderer !== undefined && !SOFTWARE_RENDERER.test(renderer) && (await trySetBackend('webgl', wasmPath))) autoChoice = 'webgl';
   else {
-    for (const name of ['wasm', 'webgl', 'cpu']) {
+    // Without WebGL at all (headless Firefox), tfjs would only log its failure to start it.
+    for (const name of renderer === undefined ? ['wasm', 'cpu'] : ['wasm', 'webgl', 'cpu']) {
       if (await trySetBackend(name, wasmPath)) {
         autoChoice = name;
         break;
@@ -151,18 +153,18 @@ export async function recoverFromContextLoss(preference: BackendPreference, wasm
 
 /**
  * The unmasked renderer string of a WebGL context made to ask (a `<canvas>` in a page, an
- * `OffscreenCanvas` in a worker, where there is no `document`), or '' when the browser hides it
- * or has no WebGL. The context is released at once.
+ * `OffscreenCanvas` in a worker, where there is no `document`), '' when the browser hides it, or
+ * undefined when there is no WebGL at all. The context is released at once.
  */
-function webglRenderer(): string {
+function webglRenderer(): string | undefined {
   let gl: WebGLRenderingContext | WebGL2RenderingContext | null = null;
   try {
     const canvas = typeof document !== 'undefined' ? document.createElement('canvas') : new OffscreenCanvas(1, 1);
     gl = (canvas.getContext('webgl2') ?? canvas.getContext('webgl')) as WebGLRenderingContext | WebGL2RenderingContext | null;
   } catch {
-    return '';
+    return undefined;
   }
-  if (!gl) return '';
+  if (!gl) return undefined;
   const info = gl.getExtension('WEBGL_debug_renderer_info');
   const renderer = info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : '';
   gl.getExtension('WEBGL_lose_context')?.loseContext();

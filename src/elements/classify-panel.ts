@@ -69,7 +69,7 @@ function renderScores(p: PredictedDetail, f: Formats) {
     ${p.scores.slice(0, TOP_LABELS).map(
       (s) =>
         html`<li>
-          <span class="label">${s.label}</span>
+          <span class="label" title=${s.label}>${s.label}</span>
           <meter min="0" max="1" .value=${s.probability} aria-label=${s.label}></meter>
           <span class="number">${f.percent(s.probability)}</span>
         </li>`,

@@ -65,6 +65,8 @@ export const styles = css`
   }
   button {
     font: inherit;
+    /* Apart when they wrap onto lines of their own (narrow screens). */
+    margin: 0.25rem;
     color: var(--_on-accent);
     background: var(--_accent);
     border: 0;
@@ -258,9 +260,9 @@ export const styles = css`
     gap: 0.25rem;
     align-items: center;
   }
+  /* A long label wraps instead of being cut: it is the answer. */
   .scores .label {
-    overflow: hidden;
-    text-overflow: ellipsis;
+    overflow-wrap: anywhere;
   }
   .scores meter {
     width: 100%;

@@ -44,7 +44,7 @@ export function renderResults(r: Results, t: Strings, f: Formats) {
         : nothing
     }
     <table>
-      <caption class="visually-hidden">
+      <caption>
         ${t.imagesPerLabel}
       </caption>
       <thead>

@@ -4,7 +4,8 @@ import type { Formats, Strings } from './strings.js';
 
 const WIDTH = 300;
 const HEIGHT = 150;
-const PAD = { left: 36, right: 8, top: 8, bottom: 24 };
+/** The plot area's margins; the top one holds the plot's title, clear of the lines (a 100% accuracy line runs along the top). */
+const PAD = { left: 36, right: 8, top: 22, bottom: 24 };
 
 /** One line of a plot: its values per epoch and how it is drawn. */
 interface Series {
@@ -89,7 +90,7 @@ function plot(title: string, series: Series[], epochs: number, max: number, form
       <text class="axis" x=${PAD.left} y=${HEIGHT - PAD.bottom} dx="-4" text-anchor="end">${f.count(0)}</text>
       ${epochs > 1 ? svg`<text class="axis" x=${x(0)} y=${HEIGHT - 6} text-anchor="middle">${f.count(1)}</text>` : nothing}
       <text class="axis" x=${x(epochs - 1)} y=${HEIGHT - 6} text-anchor="end">${t.lastEpochAxis(f.count(epochs))}</text>
-      <text class="title" x=${WIDTH - PAD.right} y=${PAD.top + 10} text-anchor="end">${title}</text>
+      <text class="title" x=${WIDTH - PAD.right} y=${PAD.top - 8} text-anchor="end">${title}</text>
       <line class="frame" x1=${PAD.left} y1=${HEIGHT - PAD.bottom} x2=${WIDTH - PAD.right} y2=${HEIGHT - PAD.bottom}></line>
       <line class="frame" x1=${PAD.left} y1=${PAD.top} x2=${PAD.left} y2=${HEIGHT - PAD.bottom}></line>
       ${series.map(

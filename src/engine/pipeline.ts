@@ -15,6 +15,9 @@ import { describeInput, isTensor } from '../io/inputs.js';
 import type { LoadedModel, LoadOptions, MemoryInfo, Phase, PredictedDetail, Thread, TrainedDetail, TrainerOptions } from '../types.js';
 import type { PipelineApi, RunHooks } from './pipeline-api.js';
 
+/** Reading progress is reported at most this often, in ms (and once all images are read): each report is a message from the worker and a render. */
+const PROGRESS_INTERVAL_MS = 100;
+
 /** Images decoded and in flight at once: enough to overlap decoding and activations, few enough to bound memory. */
 const DECODE_AHEAD = 2;
 
@@ -72,10 +75,15 @@ export class Pipeline implements PipelineApi {
       const total = dataset.examples.length + copies * dataset.examples.filter((e) => e.split === 'train').length;
       report({ phase: 'reading', done: 0, total });
       const augment = copies > 0 ? { copies, random: seededRandom(options.seed ?? 1) } : undefined;
-      const activations = await classifier.activations(decodeAll(dataset, used, signal, classifier.extractor.inputSize, augment), {
-        signal,
-        onProgress: (done) => report({ phase: 'reading', done, total }),
-      });
+      let read = 0;
+      let reportedAt = performance.now();
+      const onRead = () => {
+        read++;
+        if (read < total && performance.now() - reportedAt < PROGRESS_INTERVAL_MS) return;
+        reportedAt = performance.now();
+        report({ phase: 'reading', done: read, total });
+      };
+      const activations = await classifier.activations(decodeAll(dataset, used, signal, classifier.extractor.inputSize, onRead, augment), { signal });
       phaseMs.reading = performance.now() - t;
       if (used.length === 0) throw errors.noImages();
 
@@ -355,9 +363,10 @@ async function tensorPixels(input: tf.Tensor): Promise<ImageData> {
  * Decodes the examples in order, a few ahead of the consumer, at `size` x `size`, and yields their
  * pixels, each training image followed by `augment.copies` augmented copies of it. Files that fail
  * to decode are added to `dataset.skipped`; the others to `used`, once per image yielded (an
- * augmented copy repeats its example), in yield order.
+ * augmented copy repeats its example), in yield order. `onRead` is called once per image yielded
+ * or skipped (a skipped training image once for itself and once per copy it would have had).
  */
-async function* decodeAll(dataset: Dataset, used: Example[], signal: AbortSignal, size: number, augment?: { copies: number; random: AugmentRandom }): AsyncGenerator<Pixels> {
+async function* decodeAll(dataset: Dataset, used: Example[], signal: AbortSignal, size: number, onRead: () => void, augment?: { copies: number; random: AugmentRandom }): AsyncGenerator<Pixels> {
   const pending: { example: Example; result: Promise<ImageData | { failure: unknown }> }[] = [];
   let next = 0;
   const startNext = () => {
@@ -372,13 +381,17 @@ async function* decodeAll(dataset: Dataset, used: Example[], signal: AbortSignal
     if (next < dataset.examples.length) startNext();
     if ('failure' in pixels) {
       dataset.skipped.push({ path: example.path, reason: decodeFailureReason(pixels.failure) });
+      // Its augmented copies will not be read either.
+      for (let k = 0; k <= (augment && example.split === 'train' ? augment.copies : 0); k++) onRead();
       continue;
     }
     used.push(example);
+    onRead();
     yield pixels;
     if (!augment || example.split !== 'train') continue;
     for (let k = 0; k < augment.copies; k++) {
       used.push(example);
+      onRead();
       yield augmentImage(pixels, augment.random);
     }
   }

@@ -82,6 +82,8 @@ async function decodeJpeg(blob: Blob, header: DataView, side: number): Promise<V
     init.desiredHeight = Math.round(size[1] * k);
   }
   const decoder = new ImageDecoder(init);
+  // close() rejects `completed` ("Closed decoder"); Firefox reports that as uncaught unless it is observed.
+  decoder.completed.catch(() => undefined);
   try {
     return (await decoder.decode()).image;
   } finally {

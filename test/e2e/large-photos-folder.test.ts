@@ -14,8 +14,13 @@ describe('end to end: pexel-images folder through the folder input', () => {
   it('trains to >= 80% validation accuracy and classifies the validation photos', async () => {
     const el = await fixture<MlClassifier>(html`<ml-classifier model-url=${MODEL_URL} wasm-path=${WASM_PATH}></ml-classifier>`);
     const trained = oneEvent(el, 'trained');
+    const reading: number[] = [];
+    el.addEventListener('progress-changed', (e) => e.detail.phase === 'reading' && reading.push(e.detail.done));
     await executeServerCommand('set-input-files', { host: 'ml-classifier', name: 'training-data', paths: [`shared/${PEXELS}`] });
     const { detail } = (await trained) as TrainedEvent;
+    // Reading progress moves per image (the 32 photos are one batch of activations), up to all of them.
+    expect(reading.filter((done) => done > 0 && done < reading.at(-1)!).length, `reading progress: ${reading.join(', ')}`).to.be.at.least(5);
+    expect(reading.at(-1)).to.equal(Object.values(detail.counts).reduce((n, c) => n + c.train + c.validation, 0));
     console.log(`pexel: ${(detail.durationMs / 1000).toFixed(1)} s on ${detail.backend}; phases (ms): ${JSON.stringify(detail.phaseMs, (_, v) => (typeof v === 'number' ? Math.round(v) : v))}`);
 
     // Expected counts and files come from the folder itself, as listed on disk.
