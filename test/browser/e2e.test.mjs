@@ -389,3 +389,50 @@ test('first paint: the element renders from the entry alone; TensorFlow.js, the 
   console.log(`first paint: ${scripts.length} script requests, ${bytes} bytes (${scripts.map((u) => new URL(u).pathname).join(', ')}); after start(): ${requests.length} requests`);
   await page.close();
 });
+
+/** Debian's Firefox ESR, where installed (`.ci/run` installs it). */
+const FIREFOX = '/usr/bin/firefox-esr';
+
+test(
+  'Firefox ESR: trains the pexel photos in its worker through train() with paths, classifies a photo, no uncaught error',
+  { timeout: 900_000, skip: !existsSync(FIREFOX) && 'firefox-esr is not installed' },
+  async () => {
+    const firefox = await puppeteer.launch({ browser: 'firefox', executablePath: FIREFOX, headless: true });
+    try {
+      const page = await firefox.newPage();
+      const errors = [];
+      page.on('pageerror', (error) => errors.push(`page: ${error.message}`));
+      page.on('console', (message) => message.type() === 'error' && errors.push(`console: ${message.text()}`));
+      await page.goto(`${origin}/demo/bundle.html`);
+      await page.evaluate(() => customElements.whenDefined('ml-classifier'));
+      // The photos as the page would get them: fetched from this origin, with their paths in the folder.
+      const paths = readdirSync(PEXELS, { recursive: true })
+        .map((p) => p.split(path.sep).join('/'))
+        .filter((p) => /\.(jpe?g|png)$/i.test(p));
+      const result = await page.evaluate(
+        async (paths, photo) => {
+          const el = document.querySelector('ml-classifier');
+          const files = await Promise.all(
+            paths.map(async (p) => {
+              const blob = await (await fetch(`/shared/datasets/dataset-tutorial-for-image-classification/pexel-images/${p}`)).blob();
+              return { file: new File([blob], p.split('/').at(-1), { type: blob.type }), path: `pexel-images/${p}` };
+            }),
+          );
+          const detail = await el.train(files);
+          const prediction = await el.predict(files.find((f) => f.path.endsWith(photo)).file);
+          return { thread: el.thread, labels: detail.labels, validationAccuracy: detail.validationAccuracy, backend: detail.backend, durationMs: detail.durationMs, predicted: prediction.label };
+        },
+        paths,
+        `validation/${PHOTO.label}/${path.basename(PHOTO.file)}`,
+      );
+      assert.equal(result.thread, 'worker');
+      assert.deepEqual(result.labels, labelsOf(PEXELS));
+      assert.ok(result.validationAccuracy >= 0.8, `validation accuracy ${result.validationAccuracy}`);
+      assert.equal(result.predicted, PHOTO.label);
+      assert.deepEqual(errors, [], 'uncaught errors in Firefox');
+      console.log(`Firefox ESR: ${result.backend} in its ${result.thread}, validation accuracy ${result.validationAccuracy}, training ${(result.durationMs / 1000).toFixed(1)} s`);
+    } finally {
+      await firefox.close();
+    }
+  },
+);
