@@ -506,7 +506,8 @@ export class MlClassifier extends LitElement {
     if (!event.dataTransfer) return;
     if (this.training.busy) return this.training.refuseWhileBusy();
     readDrop(event.dataTransfer).then(
-      (files) => this.train(files).catch(alreadyReported),
+      // Another run may have started while the folder was being read.
+      (files) => (this.training.busy ? this.training.refuseWhileBusy() : this.train(files).catch(alreadyReported)),
       (error) => this.training.fail(error, 'reading'),
     );
   };

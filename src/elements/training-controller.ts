@@ -138,15 +138,19 @@ export class TrainingController implements ReactiveController {
     this.predictions = [];
     this.filesByPath = new Map(entries.map((e) => [e.path, e.file]));
     this.host.requestUpdate();
+    // Reports that arrive after a removal retired this engine are about a run nobody shows.
+    const current = () => this.engine === engine;
     try {
       const detail = await engine.train(entries, this.settings(), {
         signal: options.signal,
         onDataLoaded: (data) => {
+          if (!current()) return;
           this.data = data;
           this.host.requestUpdate();
           this.host.dispatchEvent(new DataLoadedEvent(data));
         },
         onProgress: (progress) => {
+          if (!current()) return;
           if (progress.phase !== this.progress?.phase) this.announcement = { phase: progress.phase };
           phase = progress.phase;
           this.progress = progress;
@@ -156,6 +160,7 @@ export class TrainingController implements ReactiveController {
           this.host.dispatchEvent(new ProgressChangedEvent(progress));
         },
       });
+      if (!current()) throw errors.aborted();
       revokeThumbnails(previous.predictions);
       // A drop refused meanwhile said so; the run it waited for has ended.
       this.error = undefined;
@@ -168,12 +173,17 @@ export class TrainingController implements ReactiveController {
       this.host.dispatchEvent(new TrainedEvent(detail));
       return detail;
     } catch (thrown) {
-      // A failed or aborted retrain keeps the previous model: show its results and predictions again.
-      if (this.labels.length > 0) {
+      // A failed or aborted retrain keeps the previous model: show its results and predictions
+      // again (images classified during the run are gone with it).
+      if (this.labels.length > 0 && current()) {
+        revokeThumbnails(this.predictions.filter((p) => !previous.predictions.includes(p)));
         ({ result: this.result, history: this.history, files: this.filesByPath, predictions: this.predictions } = previous);
       } else {
         revokeThumbnails(previous.predictions);
+        revokeThumbnails(this.predictions);
+        this.predictions = [];
       }
+      this.progress = undefined;
       const error = inAttributeWords(thrown);
       this.fail(error, phase);
       throw error;
@@ -338,6 +348,7 @@ export class TrainingController implements ReactiveController {
     const name = typeof given === 'string' ? given : given.map((f) => f.name).join(', ');
     const previous = this.host.status;
     this.error = undefined;
+    this.progress = undefined;
     this.host.status = 'loading-saved-model';
     try {
       const { backend, wasmPath } = this.settings();
@@ -356,8 +367,12 @@ export class TrainingController implements ReactiveController {
       return metadata;
     } catch (error) {
       if (codeOf(error) === 'busy') this.host.status = previous;
-      // A load replaced by a newer `src` is not a failure.
-      if (!(codeOf(error) === 'aborted' && typeof given === 'string' && given !== this.host.src)) this.fail(error, 'load', name);
+      // A load replaced by a newer `src` is not a failure: the status is what the model in use says.
+      if (codeOf(error) === 'aborted' && typeof given === 'string' && given !== this.host.src) {
+        this.host.status = this.labels.length === 0 ? 'idle' : this.loadedModel ? 'loaded' : this.result ? 'trained' : 'idle';
+      } else {
+        this.fail(error, 'load', name);
+      }
       throw error;
     }
   }

@@ -91,8 +91,11 @@ export class WebcamController implements ReactiveController {
       await video.play();
       void this.classify(stream);
     } catch (error) {
-      this.stop();
-      this.callbacks.onError(error);
+      // A request that stop() (or a newer start()) replaced meanwhile leaves the newer one alone.
+      if (token === this.token) {
+        this.stop();
+        this.callbacks.onError(error);
+      }
       throw error;
     }
   }
@@ -110,5 +113,7 @@ export class WebcamController implements ReactiveController {
       }
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, interval - (performance.now() - started))));
     }
+    // The view went away with the model (a lost WebGL context drops it): release the camera too.
+    if (this.stream === stream) this.stop();
   }
 }

@@ -189,7 +189,8 @@ export class Engine implements TrainerApi {
       );
     }
     const making = this.making;
-    const pipeline = await making;
+    // An abort (or dispose()) ends the wait at once; the pipeline, once made, stays for the next run.
+    const pipeline = await (signal ? Promise.race([making, rejectOnAbort(signal)]) : making);
     if (signal?.aborted || this.making !== making) throw errors.aborted();
     return pipeline;
   }
@@ -199,4 +200,12 @@ export class Engine implements TrainerApi {
     if (!this.making) throw errors.notTrained();
     return this.making;
   }
+}
+
+/** Rejects with `aborted` when `signal` aborts (never settles otherwise). */
+function rejectOnAbort(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(errors.aborted());
+    else signal.addEventListener('abort', () => reject(errors.aborted()), { once: true });
+  });
 }

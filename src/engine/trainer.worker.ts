@@ -90,7 +90,10 @@ function trainOptions({ fileLabels, ...options }: PostedTrainOptions): TrainerOp
 async function predict(input: PostedImage, source: string) {
   // Before a tensor is made: without a model there may be no backend yet (they load lazily), and
   // tf.tensor() would fail with "No backend found in registry." instead.
-  if (pipeline.labels.length === 0) throw errors.notTrained();
+  if (pipeline.labels.length === 0) {
+    if (input instanceof ImageBitmap) input.close();
+    throw errors.notTrained();
+  }
   if ('unreadable' in input) {
     // Refused by createImageBitmap in the page: the same message as decoding it here.
     throw errors.invalidImage(source, decodeFailureReason(new DOMException(input.unreadable.message, input.unreadable.name)));

@@ -1,7 +1,7 @@
 // The page side of the worker: a typed proxy of the `Pipeline` that `trainer.worker.ts` runs.
 // No TensorFlow.js here: tensors are recognised by their shape.
 import type * as tf from '../core/tf.js';
-import { deserializeError, errors, messageOf } from '../core/errors.js';
+import { deserializeError, errors, messageOf, type SerializedError } from '../core/errors.js';
 import { nextTask } from '../core/next-task.js';
 import type { FileWithPath } from '../io/dataset.js';
 import { describeInput, isTensor } from '../io/inputs.js';
@@ -20,6 +20,8 @@ export const WORKER_START_TIMEOUT_MS = 30_000;
 const FILES_PER_MESSAGE = 4;
 /** Posting yields to the page once it has taken this long in one task, in ms. */
 const POSTING_SLICE_MS = 10;
+/** How long a worker may take to free everything on `dispose()` before it is ended anyway, in ms. */
+const DISPOSE_TIMEOUT_MS = 10_000;
 
 /** A request waiting for its answer. */
 interface Call {
@@ -47,9 +49,13 @@ export class WorkerPipeline implements PipelineApi {
   private nextId = 1;
   private readonly calls = new Map<number, Call>();
   private currentLabels: string[] = [];
+  /** Why the worker cannot answer any more (it failed, or was ended): every call since rejects with it. */
+  private ended: Error | undefined;
 
   private constructor(private readonly worker: Worker) {
     worker.addEventListener('message', (event: MessageEvent<WorkerMessage>) => this.receive(event.data));
+    // A worker that fails after it started (a crash, out of memory) answers nothing more.
+    worker.addEventListener('error', (event) => this.end(errors.workerUnavailable(`it stopped (${event.message || 'an error in the worker'})`)));
   }
 
   /**
@@ -72,7 +78,8 @@ export class WorkerPipeline implements PipelineApi {
     let trampoline: string | undefined;
     try {
       const url = new URL(workerUrl ?? new URL('./trainer.worker.js', import.meta.url), pageUrl());
-      if (url.origin === new URL(pageUrl()).origin) {
+      // The page's own origin, not its <base>'s: that is what the browser checks a worker script against.
+      if (url.origin === globalThis.origin) {
         // Written out literally for bundlers, which recognise this form and emit the worker.
         worker = workerUrl ? new Worker(workerUrl, { type: 'module' }) : new Worker(new URL('./trainer.worker.js', import.meta.url), { type: 'module' });
       } else {
@@ -154,14 +161,29 @@ export class WorkerPipeline implements PipelineApi {
     return this.call('memory', {}, { urls: [] });
   }
 
-  /** Frees every tensor in the worker once its requests in flight have settled, then ends it. */
+  /**
+   * Frees every tensor in the worker once its requests in flight have settled, then ends it;
+   * a worker that has not answered within {@link DISPOSE_TIMEOUT_MS} is ended all the same.
+   */
   async dispose(): Promise<MemoryInfo> {
     this.currentLabels = [];
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(errors.workerUnavailable('it did not answer dispose')), DISPOSE_TIMEOUT_MS)));
     try {
-      return await this.call('dispose', {}, { urls: [] });
+      return await Promise.race([this.call('dispose', {}, { urls: [] }), timeout]);
     } finally {
-      this.worker.terminate();
+      clearTimeout(timer);
+      this.end(errors.aborted());
     }
+  }
+
+  /** Ends the worker: calls still waiting reject with `reason`, and so does every later one. */
+  private end(reason: Error): void {
+    if (this.ended) return;
+    this.ended = reason;
+    this.worker.terminate();
+    for (const call of this.calls.values()) call.reject(reason);
+    this.calls.clear();
   }
 
   /**
@@ -197,9 +219,11 @@ export class WorkerPipeline implements PipelineApi {
     transfer: Transferable[] = [],
     id = this.nextId++,
   ): Promise<Requests[K]['result']> {
-    if (signal?.aborted) {
+    if (signal?.aborted || this.ended) {
       transfer.forEach((t) => (t as ImageBitmap).close?.());
-      return Promise.reject(errors.aborted());
+      // Files may have been posted ahead for this id: the worker drops them.
+      if (!this.ended) this.post({ type: 'abort', target: id });
+      return Promise.reject(this.ended ?? errors.aborted());
     }
     return new Promise((resolve, reject) => {
       const abort = () => this.post({ type: 'abort', target: id });
@@ -250,12 +274,24 @@ export class WorkerPipeline implements PipelineApi {
         this.calls.delete(message.id);
         this.currentLabels = message.labels;
         // The worker saw absolute URLs; the messages name them as they were given.
-        const said = call.urls.reduce((m, [absoluteUrl, given]) => (absoluteUrl === given ? m : m.replaceAll(absoluteUrl, given)), message.error.message);
-        call.reject(deserializeError(message.error, said));
+        const asGiven = (text: string) => call.urls.reduce((m, [absoluteUrl, given]) => (absoluteUrl === given ? m : m.replaceAll(absoluteUrl, given)), text);
+        call.reject(deserializeError(rewriteTexts(message.error, asGiven)));
         return;
       }
     }
   }
+}
+
+/** A posted error with `rewrite` applied to its message, detail texts and causes. */
+function rewriteTexts(error: SerializedError, rewrite: (text: string) => string): SerializedError {
+  const rewritten: SerializedError = { ...error, message: rewrite(error.message) };
+  if (error.detail) {
+    rewritten.detail = { ...error.detail };
+    if (error.detail.url !== undefined) rewritten.detail.url = rewrite(error.detail.url);
+    if (error.detail.reason !== undefined) rewritten.detail.reason = rewrite(error.detail.reason);
+  }
+  if (error.cause) rewritten.cause = rewriteTexts(error.cause, rewrite);
+  return rewritten;
 }
 
 /** The URL relative URLs are resolved against: the page's base URL (or, in a worker, its own). */
@@ -280,7 +316,8 @@ function absolute(url: string | undefined, urls: [string, string][]): string | u
 function ruleAnswers(files: FileWithPath[], rule: (fileName: string) => string): NonNullable<PostedTrainOptions['fileLabels']> {
   const answers: NonNullable<PostedTrainOptions['fileLabels']> = {};
   for (const { path } of files) {
-    const name = path.split('/').filter(Boolean).at(-1) ?? '';
+    // As organizeFiles asks the rule: the name in NFC.
+    const name = (path.split('/').filter(Boolean).at(-1) ?? '').normalize('NFC');
     if (name in answers) continue;
     try {
       answers[name] = { label: rule(name) };

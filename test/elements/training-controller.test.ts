@@ -153,6 +153,23 @@ describe('TrainingController: saved models, src and removal', () => {
     expect(stub.pipelines).to.have.length(2);
   });
 
+  it('removed during a run: reports that arrive afterwards leave it idle, and the run rejects with aborted', async () => {
+    const el = await fixture<MlClassifier>(html`<ml-classifier></ml-classifier>`);
+    const held = (stub.config.hold = gate());
+    const run = el.train(folder);
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(el.status).to.equal('reading');
+    const statuses: string[] = [];
+    el.addEventListener('progress-changed', () => statuses.push(el.status));
+    el.remove();
+    await Promise.resolve();
+    expect(el.status).to.equal('idle');
+    held.release();
+    expect((await run.catch((e) => e)).code).to.equal('aborted');
+    expect(el.status).to.equal('idle');
+    expect(statuses).to.deep.equal([]);
+  });
+
   it('a move within the page (removed and put back in one task) keeps the model', async () => {
     const el = await fixture<MlClassifier>(html`<ml-classifier></ml-classifier>`);
     await el.train(folder);

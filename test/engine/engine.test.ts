@@ -60,6 +60,8 @@ describe('Engine: abort', () => {
     started.release();
     expect(code(await run.catch((x) => x))).to.equal('aborted');
     expect(e.busy).to.equal(false);
+    // The pipeline is still made, for the next run.
+    await e.memory();
     expect(pipelines).to.have.length(1);
 
     const hold = gate();

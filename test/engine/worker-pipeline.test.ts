@@ -195,7 +195,8 @@ describe('RemoteTrainer: errors crossing from the worker', () => {
     expect(error.code).to.equal('model-load-failed');
     expect(error.message).to.contain(`from ${url} (`);
     expect(error.message).to.contain('the baseModel, modelsPath and modelUrl options');
-    expect(error.detail.url).to.contain(url);
+    // As given, in the detail too: the element rebuilds its message from it.
+    expect(error.detail.url).to.equal(url);
     expect(error.cause).to.be.instanceOf(Error);
     expect(error.cause.message.length).to.be.greaterThan(0);
     const invalid = await remote.train(files, { learningRate: -1 }).catch((e) => e);
