@@ -49,13 +49,11 @@ export class WorkerPipeline implements PipelineApi {
   private nextId = 1;
   private readonly calls = new Map<number, Call>();
   private currentLabels: string[] = [];
-  /** Why the worker cannot answer any more (it failed, or was ended): every call since rejects with it. */
+  /** Why the worker cannot answer any more (`dispose()` ended it): every call since rejects with it. */
   private ended: Error | undefined;
 
   private constructor(private readonly worker: Worker) {
     worker.addEventListener('message', (event: MessageEvent<WorkerMessage>) => this.receive(event.data));
-    // A worker that fails after it started (a crash, out of memory) answers nothing more.
-    worker.addEventListener('error', (event) => this.end(errors.workerUnavailable(`it stopped (${event.message || 'an error in the worker'})`)));
   }
 
   /**
