@@ -1,4 +1,4 @@
-import { expect, oneEvent } from '@open-wc/testing';
+import { expect, fixture, oneEvent } from '@open-wc/testing';
 import * as tf from '@tensorflow/tfjs';
 import { executeServerCommand } from '@web/test-runner-commands';
 import { Classifier, type Activations, type LabeledActivations } from '../src/core/classifier.js';
@@ -146,4 +146,21 @@ export async function loadedElement(webcam = false) {
   await loaded;
   await el.updateComplete;
   return el;
+}
+
+/** A new `<ml-classifier>` in the page on the recipe's base (`model-url` MobileNet v1 0.25) and the dev server's WASM files. */
+export function recipeElement(): Promise<MlClassifier> {
+  const el = document.createElement('ml-classifier');
+  el.setAttribute('model-url', MODEL_URL);
+  el.setAttribute('wasm-path', WASM_PATH);
+  return fixture<MlClassifier>(el);
+}
+
+/** Trains a recipe element on `files` for 3 epochs, saves the model to `destination` and removes the element. */
+export async function saveTrainedModel(files: FileWithPath[], destination: string): Promise<void> {
+  const el = await recipeElement();
+  el.epochs = 3;
+  await el.train(files);
+  await el.save(destination);
+  el.remove();
 }

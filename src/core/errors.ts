@@ -82,9 +82,10 @@ export function serializeError(thrown: unknown, depth = 3): SerializedError {
 
 /**
  * The error `serializeError` posted, made again on this side: a `ClassifierError` with its code and
- * detail, else an `Error` with its name; `message` replaces the posted message when given.
+ * detail, else an `Error` with its name.
  */
-export function deserializeError(posted: SerializedError, message = posted.message): Error {
+export function deserializeError(posted: SerializedError): Error {
+  const { message } = posted;
   const cause = posted.cause ? deserializeError(posted.cause) : undefined;
   if (posted.code) return new ClassifierError(posted.code, message, { cause, detail: posted.detail });
   return Object.assign(new Error(message, cause ? { cause } : undefined), { name: posted.name });

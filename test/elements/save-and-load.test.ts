@@ -1,21 +1,30 @@
 // <ml-classifier> save() to IndexedDB and to files and load() from them, from src and from a Teachable
 // Machine export; pooled heads; saving at odd moments; saved files missing, wrong, renamed or extra.
-import { expect, fixture, oneEvent } from '@open-wc/testing';
+import { expect, oneEvent } from '@open-wc/testing';
 import * as tf from '@tensorflow/tfjs';
 import '../../src/ml-classifier.js';
 import type { MlClassifier, TrainedDetail } from '../../src/ml-classifier.js';
 import type { FileWithPath } from '../../src/io/dataset.js';
-import { COLORS, MODEL_URL, SIGNS, TM_EXPORT, TM_URL, WASM_PATH, failures, freedAfterRemoval, isPhoto, labelsIn, listShared, sharedFile, sharedFolder } from '../helpers.js';
+import {
+  COLORS,
+  MODEL_URL,
+  SIGNS,
+  TM_EXPORT,
+  TM_URL,
+  WASM_PATH,
+  failures,
+  freedAfterRemoval,
+  isPhoto,
+  labelsIn,
+  listShared,
+  sharedFile,
+  sharedFolder,
+  recipeElement,
+  saveTrainedModel,
+} from '../helpers.js';
 
 /** A model trained on the colors set, saved by the file's `before` hook (for save() and load() from files). */
 const DB = 'indexeddb://save-and-load-colors';
-
-const create = () => {
-  const el = document.createElement('ml-classifier');
-  el.setAttribute('model-url', MODEL_URL);
-  el.setAttribute('wasm-path', WASM_PATH);
-  return fixture<MlClassifier>(el);
-};
 
 let files: FileWithPath[];
 let photo: File;
@@ -23,11 +32,7 @@ let photo: File;
 before(async () => {
   files = await sharedFolder(COLORS);
   photo = files.find((f) => isPhoto(f.path))!.file;
-  const el = await create();
-  el.epochs = 3;
-  await el.train(files);
-  await el.save(DB);
-  el.remove();
+  await saveTrainedModel(files, DB);
 });
 after(async () => {
   await tf.io.removeModel(DB).catch(() => {});
@@ -49,7 +54,7 @@ describe('<ml-classifier>: saving and loading', () => {
   }
 
   it('saves to IndexedDB and to files, and a fresh element loads either with identical predictions (1e-5) and labels', async () => {
-    const trainedEl = await create();
+    const trainedEl = await recipeElement();
     trainedEl.epochs = 5;
     const files = await renamed();
     const detail: TrainedDetail = await trainedEl.train(files);
@@ -68,7 +73,7 @@ describe('<ml-classifier>: saving and loading', () => {
     document.body.append(fromDb);
     expect((await loaded).detail.labels).to.deep.equal(detail.labels);
     expect(fromDb.status).to.equal('loaded');
-    const fromFiles = await create();
+    const fromFiles = await recipeElement();
     await fromFiles.load(saved);
     for (const el of [fromDb, fromFiles]) {
       const after = await probabilities(el, images, detail.labels);
@@ -102,7 +107,7 @@ describe('<ml-classifier>: saving and loading', () => {
   });
 
   it('reports a model without labels by name, and keeps the element usable', async () => {
-    const el = await create();
+    const el = await recipeElement();
     const failed = oneEvent(el, 'failed');
     const error = await el.load(`${MODEL_URL}`).catch((e) => e);
     expect(error.code).to.equal('model-load-failed');
@@ -115,7 +120,7 @@ describe('<ml-classifier>: saving and loading', () => {
 
 describe('<ml-classifier pooling="average">', () => {
   it('trains the head on [256] averages, and saves and reloads a model that predicts the same', async () => {
-    const el = await create();
+    const el = await recipeElement();
     el.pooling = 'average';
     const files = await sharedFolder(COLORS);
     const detail = await el.train(files);
@@ -130,7 +135,7 @@ describe('<ml-classifier pooling="average">', () => {
     expect(weights.some((w) => w.shape[0] === 12544)).to.equal(false);
     const image = files.find((f) => isPhoto(f.path))!.file;
     const before = await el.predict(image);
-    const fresh = await create();
+    const fresh = await recipeElement();
     await fresh.load(saved);
     const after = await fresh.predict(image);
     after.scores.forEach((s) => expect(s.probability).to.be.closeTo(before.scores.find((b) => b.label === s.label)!.probability, 1e-5));
@@ -143,7 +148,7 @@ describe('<ml-classifier pooling="average">', () => {
 
 describe('<ml-classifier>: save() before training, during a retrain and of a loaded model', () => {
   it('save() before training fails with not-trained, naming the destination', async () => {
-    const el = await create();
+    const el = await recipeElement();
     const fails = failures(el);
     const error = await el.save('indexeddb://nothing').catch((e) => e);
     el.remove();
@@ -152,7 +157,7 @@ describe('<ml-classifier>: save() before training, during a retrain and of a loa
   });
 
   it('repeated save() leaks no tensors; save() during a retrain saves the previous model', async () => {
-    const el = await create();
+    const el = await recipeElement();
     el.epochs = 2;
     await el.train(files);
     const ref = await el.predict(photo);
@@ -168,7 +173,7 @@ describe('<ml-classifier>: save() before training, during a retrain and of a loa
     const run = el.train(files);
     const saved = await midSaved;
     await run;
-    const other = await create();
+    const other = await recipeElement();
     await other.load(saved);
     const p = await other.predict(photo);
     other.remove();
@@ -178,7 +183,7 @@ describe('<ml-classifier>: save() before training, during a retrain and of a loa
   });
 
   it('re-saving a loaded Teachable Machine model keeps its metadata and predictions', async () => {
-    const el = await create();
+    const el = await recipeElement();
     await el.load(TM_URL);
     const ref = await el.predict(photo);
     const saved = await el.save('indexeddb://breaker-tm');
@@ -186,10 +191,10 @@ describe('<ml-classifier>: save() before training, during a retrain and of a loa
     const tm = await (await fetch(`${TM_EXPORT}/metadata.json`)).json();
     expect(meta.labels).to.deep.equal(tm.labels);
     expect(meta.tmVersion).to.equal(tm.tmVersion);
-    const other = await create();
+    const other = await recipeElement();
     await other.load(saved);
     const p = await other.predict(photo);
-    const db = await create();
+    const db = await recipeElement();
     await db.load('indexeddb://breaker-tm');
     const q = await db.predict(photo);
     for (const e of [el, other, db]) e.remove();
@@ -203,7 +208,7 @@ describe('<ml-classifier>: save() before training, during a retrain and of a loa
 
 describe('<ml-classifier>: load() from saved files missing, wrong, renamed or extra', () => {
   async function savedFiles() {
-    const el = await create();
+    const el = await recipeElement();
     await el.load(DB);
     const out = await el.save('indexeddb://breaker-x');
     el.remove();
@@ -213,7 +218,7 @@ describe('<ml-classifier>: load() from saved files missing, wrong, renamed or ex
 
   it('files without weights.bin must fail (model-load-failed naming weights.bin), not load random weights', async () => {
     const [model, , metadata] = await savedFiles();
-    const el = await create();
+    const el = await recipeElement();
     const fails = failures(el);
     const error = await el.load([model, metadata]).then(
       (m) => ({ resolved: m }),
@@ -234,7 +239,7 @@ describe('<ml-classifier>: load() from saved files missing, wrong, renamed or ex
   it('metadata.json with the wrong number of labels: model-load-failed saying so', async () => {
     const [model, weights] = await savedFiles();
     const bad = new File([JSON.stringify({ labels: ['a', 'b', 'c'] })], 'metadata.json');
-    const el = await create();
+    const el = await recipeElement();
     const error = await el.load([model, weights, bad]).catch((e) => e);
     el.remove();
     expect(error.code).to.equal('model-load-failed');
@@ -244,7 +249,7 @@ describe('<ml-classifier>: load() from saved files missing, wrong, renamed or ex
   it('metadata.json that is not JSON: model-load-failed naming metadata.json', async () => {
     const [model, weights] = await savedFiles();
     const bad = new File(['not json'], 'metadata.json');
-    const el = await create();
+    const el = await recipeElement();
     const error = await el.load([model, weights, bad]).catch((e) => e);
     el.remove();
     expect(error.code).to.equal('model-load-failed');
@@ -254,7 +259,7 @@ describe('<ml-classifier>: load() from saved files missing, wrong, renamed or ex
   it('browser-renamed downloads ("model (1).json", "weights (1).bin", "metadata (1).json") load', async () => {
     const [model, weights, metadata] = await savedFiles();
     const renamed = [new File([metadata], 'metadata (1).json'), new File([model], 'model (1).json'), new File([weights], 'weights (1).bin')];
-    const el = await create();
+    const el = await recipeElement();
     const result = await el.load(renamed).then(
       (m) => m.labels,
       (e) => e.message,
@@ -265,7 +270,7 @@ describe('<ml-classifier>: load() from saved files missing, wrong, renamed or ex
 
   it('extra files given to load() are reported as not used, not silently ignored', async () => {
     const saved = await savedFiles();
-    const el = await create();
+    const el = await recipeElement();
     const fails = failures(el);
     const event = oneEvent(el, 'model-loaded');
     await el.load([...saved, photo]);

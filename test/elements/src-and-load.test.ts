@@ -1,21 +1,14 @@
 // <ml-classifier> src and load(): a second src while the first loads, removal mid-load, re-insertion,
 // train() and load() refusing each other with busy, and two elements loading their src at once.
-import { expect, fixture, oneEvent } from '@open-wc/testing';
+import { expect, oneEvent } from '@open-wc/testing';
 import * as tf from '@tensorflow/tfjs';
 import '../../src/ml-classifier.js';
-import type { MlClassifier, FailedDetail } from '../../src/ml-classifier.js';
+import type { FailedDetail } from '../../src/ml-classifier.js';
 import type { FileWithPath } from '../../src/io/dataset.js';
-import { COLORS, MODEL_URL, TM_EXPORT, TM_URL, WASM_PATH, failures, isPhoto, labelsIn, sharedFolder, sleep } from '../helpers.js';
+import { COLORS, TM_EXPORT, TM_URL, WASM_PATH, failures, isPhoto, labelsIn, sharedFolder, sleep, recipeElement, saveTrainedModel } from '../helpers.js';
 
 /** A model trained on the colors set, saved by the file's `before` hook. */
 const DB = 'indexeddb://breaker-colors';
-
-const create = () => {
-  const el = document.createElement('ml-classifier');
-  el.setAttribute('model-url', MODEL_URL);
-  el.setAttribute('wasm-path', WASM_PATH);
-  return fixture<MlClassifier>(el);
-};
 
 let files: FileWithPath[];
 let photo: File;
@@ -23,11 +16,7 @@ let photo: File;
 before(async () => {
   files = await sharedFolder(COLORS);
   photo = files.find((f) => isPhoto(f.path))!.file;
-  const el = await create();
-  el.epochs = 3;
-  await el.train(files);
-  await el.save(DB);
-  el.remove();
+  await saveTrainedModel(files, DB);
 });
 after(async () => {
   await tf.io.removeModel(DB).catch(() => {});
@@ -86,7 +75,7 @@ describe('<ml-classifier>: src and load() races', () => {
   });
 
   it('train() while a load is in flight is refused with busy; the message should not claim training is running', async () => {
-    const el = await create();
+    const el = await recipeElement();
     const fails = failures(el);
     const loading = el.load(TM_URL);
     const error = await el.train(files).catch((e) => e);
@@ -98,7 +87,7 @@ describe('<ml-classifier>: src and load() races', () => {
   });
 
   it('load() while training is refused with busy and training completes', async () => {
-    const el = await create();
+    const el = await recipeElement();
     el.epochs = 3;
     const run = el.train(files);
     await sleep(0);

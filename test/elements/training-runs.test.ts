@@ -1,17 +1,9 @@
 // <ml-classifier> training again: no growth over runs, a run stopped or the element removed mid-run, and
 // the previous model (and what the element shows) kept when a retrain is aborted or diverges.
-import { expect, fixture } from '@open-wc/testing';
+import { expect } from '@open-wc/testing';
 import '../../src/ml-classifier.js';
-import type { MlClassifier } from '../../src/ml-classifier.js';
 import type { FileWithPath } from '../../src/io/dataset.js';
-import { COLORS, MODEL_URL, TM_URL, WASM_PATH, freedAfterRemoval, isPhoto, labelsIn, sharedFolder, sleep } from '../helpers.js';
-
-const create = () => {
-  const el = document.createElement('ml-classifier');
-  el.setAttribute('model-url', MODEL_URL);
-  el.setAttribute('wasm-path', WASM_PATH);
-  return fixture<MlClassifier>(el);
-};
+import { COLORS, TM_URL, freedAfterRemoval, isPhoto, labelsIn, sharedFolder, sleep, recipeElement } from '../helpers.js';
 
 let files: FileWithPath[];
 let photo: File;
@@ -23,7 +15,7 @@ before(async () => {
 
 describe('<ml-classifier>: training again and stopping', () => {
   it('trains five times in a row with no growth in tensors, then stops a sixth run mid-training and frees everything when removed mid-run', async () => {
-    const el = await create();
+    const el = await recipeElement();
     el.epochs = 3;
     const files = await sharedFolder(COLORS);
     const counts: number[] = [];
@@ -43,7 +35,7 @@ describe('<ml-classifier>: training again and stopping', () => {
   });
 
   it('frees every tensor when removed during training', async () => {
-    const el = await create();
+    const el = await recipeElement();
     el.epochs = 200;
     const training = new Promise<void>((resolve) => el.addEventListener('progress-changed', ({ detail }) => detail.phase === 'training' && detail.done === 2 && resolve()));
     const run = el.train(await sharedFolder(COLORS)).catch((e) => e);
@@ -57,7 +49,7 @@ describe('<ml-classifier>: training again and stopping', () => {
 
 describe('<ml-classifier>: a stopped or failed retrain keeps the previous model', () => {
   it('a loaded (saved) model stays usable after a retrain is stopped', async () => {
-    const el = await create();
+    const el = await recipeElement();
     await el.load(TM_URL);
     const before = await el.predict(photo);
     el.epochs = 50;
@@ -76,7 +68,7 @@ describe('<ml-classifier>: a stopped or failed retrain keeps the previous model'
   });
 
   it('abort() right after train() starts (first run): aborted, no trained, no leak', async () => {
-    const el = await create();
+    const el = await recipeElement();
     const start = await el.memory();
     let trained = false;
     el.addEventListener('trained', () => (trained = true));
@@ -89,7 +81,7 @@ describe('<ml-classifier>: a stopped or failed retrain keeps the previous model'
   });
 
   it('already-aborted AbortSignal: rejected, previous model, results and classified images kept', async () => {
-    const el = await create();
+    const el = await recipeElement();
     el.epochs = 2;
     await el.train(files);
     await el.predict(photo);
@@ -114,7 +106,7 @@ describe('<ml-classifier>: a stopped or failed retrain keeps the previous model'
   });
 
   it('a diverged retrain keeps the previous model AND the element says so (status trained, results kept)', async () => {
-    const el = await create();
+    const el = await recipeElement();
     el.epochs = 2;
     await el.train(files);
     el.learningRate = 1e36;
